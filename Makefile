@@ -1,0 +1,56 @@
+# The two commands: `make run` serves the blog, `make test` proves it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := blog
+
+.PHONY: help install run test test-sqlite test-postgres lint format migrate seed clean lock
+
+help:
+	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
+	@echo "make test       lint, then the test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
+	@echo "make lint       ruff check and format check"
+	@echo "make format     ruff format and fix"
+	@echo "make seed       demo content: 20 authors, 500 posts"
+	@echo "make migration  autogenerate a migration after a model change (make migration m='what changed')"
+	@echo "make lock       re-pin requirements.lock from pyproject.toml"
+
+$(BIN)/flask: pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/flask
+
+run: install
+	$(BIN)/flask blog init-db
+	@echo
+	@echo "  Blog running at http://127.0.0.1:5000"
+	@echo "  Create an admin:   $(BIN)/flask blog create-admin"
+	@echo "  Add demo content:  $(BIN)/flask blog seed --users 20 --posts 500"
+	@echo
+	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+
+test: install lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+seed: install
+	$(BIN)/flask blog seed --users 20 --posts 500
+
+migration: install
+	$(BIN)/flask db migrate -m "$(m)"
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from blog.auth import sessions  # noqa: F401  (registers the user loader)
+from blog.auth.forms import LoginForm, RegisterForm
+from blog.domain import users
+from blog.domain.errors import PermissionDenied, ValidationError
+from blog.forms import attach_errors
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = users.register(form.username.data, form.email.data, form.password.data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.username}! Your account is ready.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = users.authenticate(form.login.data, form.password.data)
+        except PermissionDenied as denied:
+            form.form_errors.append(str(denied))
+        else:
+            if user is None:
+                form.form_errors.append("Wrong email, username or password.")
+            else:
+                login_user(user, remember=form.remember.data)
+                flash(f"Signed in as {user.username}.", "success")
+                return redirect(next_url or url_for("main.home"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """POST only, and CSRFProtect checks the token, so no other site can sign a reader out."""
+    logout_user()
+    flash("You have signed out.", "info")
+    return redirect(url_for("main.home"))

@@ -1,0 +1,69 @@
+"""``flask blog ...`` commands for operators."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from blog import schema
+from blog.domain import users
+from blog.domain.errors import ValidationError
+from blog.extensions import db
+
+blog_cli = AppGroup("blog", help="Manage the blog: database, admin accounts, demo content.")
+
+ADMIN_PASSWORD_ENV = "BLOG_ADMIN_PASSWORD"
+
+
+@blog_cli.command("init-db")
+@click.option("--drop", is_flag=True, help="Drop every table first (destroys all data).")
+@click.option("--yes", is_flag=True, help="Do not ask before dropping.")
+def init_db(drop: bool, yes: bool) -> None:
+    """Bring the database schema to the latest migration (safe to repeat)."""
+    if drop:
+        if not yes:
+            click.confirm("This deletes every post, user and comment. Continue?", abort=True)
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        click.echo("Dropped all tables.")
+    schema.upgrade_to_head()
+    click.echo("Database is at the latest migration.")
+
+
+@blog_cli.command("create-admin")
+@click.option("--username", prompt=True, help="The admin's username.")
+@click.option("--email", prompt=True, help="The admin's email address.")
+def create_admin(username: str, email: str) -> None:
+    """Create an admin account, or make an existing account an admin.
+
+    The password is asked for, or read from BLOG_ADMIN_PASSWORD for scripts.
+    """
+    existing = users.find_by_username(username) or users.find_by_email(email)
+    if existing is not None:
+        existing.is_admin = True
+        db.session.commit()
+        click.echo(f"{existing.username} is now an admin.")
+        return
+    password = os.environ.get(ADMIN_PASSWORD_ENV) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        user = users.register(username, email, password)
+    except ValidationError as error:
+        for field, messages in error.errors.items():
+            click.echo(f"error: {field} {'; '.join(messages)}", err=True)
+        raise SystemExit(1) from None
+    user.is_admin = True
+    db.session.commit()
+    click.echo(f"Admin {user.username} created. Sign in at /login.")
+
+
+def register_cli(app: Flask) -> None:
+    from blog.seed import seed_command
+
+    blog_cli.add_command(seed_command)
+    app.cli.add_command(blog_cli)

@@ -1,0 +1,150 @@
+"""Configuration by environment.
+
+Precedence, lowest to highest:
+
+1. the class for the environment (``BLOG_ENV``: development, testing, production);
+2. ``instance/config.py`` (git-ignored, for a machine's own settings);
+3. environment variables, including those from ``.env`` (a real variable beats ``.env``);
+4. the overrides handed to :func:`blog.create_app`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+KNOWN_INSECURE_SECRETS = frozenset(
+    {"dev", "development", "secret", "changeme", "change-me", "insecure-dev-key", "test-secret"}
+)
+MIN_SECRET_BYTES = 32
+SECRET_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+
+
+class Config:
+    """Settings shared by every environment; each one can be set from the environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    POSTS_PER_PAGE = 10
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    AUTO_MIGRATE = False
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    LOG_LEVEL = "INFO"
+    BLOG_TITLE = "Blog"
+    BLOG_DESCRIPTION = "Stories, notes and ideas."
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+    SECRET_KEY = "insecure-dev-key"
+    AUTO_MIGRATE = True
+    LOG_LEVEL = "DEBUG"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    LOG_LEVEL = "WARNING"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigurationError(SystemExit):
+    """An unsafe or invalid configuration: the process stops with one line, no traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"blog: configuration error: {message}")
+
+
+def config_class(name: str | None) -> type[Config]:
+    """The class for an environment name; ``None`` reads ``BLOG_ENV`` (or ``FLASK_ENV``)."""
+    if name is None:
+        name = os.environ.get("BLOG_ENV") or os.environ.get("FLASK_ENV") or "development"
+    try:
+        return CONFIGS[name.strip().lower()]
+    except KeyError:
+        choices = ", ".join(CONFIGS)
+        raise ConfigurationError(f"unknown environment {name!r}; use one of {choices}") from None
+
+
+def parse_env_value(raw: str, default: Any) -> Any:
+    """Turn an environment string into the type of the setting's default."""
+    if isinstance(default, bool):
+        value = raw.strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, dict | list):
+        return json.loads(raw)
+    return raw
+
+
+def settings_from_environ(defaults: Mapping[str, Any], environ: Mapping[str, str]) -> dict:
+    """Every upper-case setting that has an environment variable of the same name."""
+    found = {}
+    for key, default in defaults.items():
+        if key.isupper() and key in environ:
+            try:
+                found[key] = parse_env_value(environ[key], default)
+            except ValueError as exc:
+                raise ConfigurationError(f"{key}: {exc}") from None
+    return found
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """Normalise a ``DATABASE_URL`` for SQLAlchemy and the installed psycopg 3 driver.
+
+    Hosts hand out ``postgres://`` URLs, which SQLAlchemy no longer accepts; without a URL the
+    database is SQLite in the instance folder.
+    """
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "blog.db")
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key_problem(secret: str | None) -> str | None:
+    """Why a SECRET_KEY is unfit for production, or None when it is fine."""
+    if not secret:
+        return "SECRET_KEY is not set"
+    if secret.strip().lower() in KNOWN_INSECURE_SECRETS:
+        return "SECRET_KEY is a well-known default"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes"
+    return None

@@ -1,0 +1,18 @@
+"""Who may do what. Anonymous users are passed as ``None``."""
+
+from __future__ import annotations
+
+from blog.models import Post, User
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def can_view_post(user: User | None, post: Post) -> bool:
+    """Published posts are public; a draft is seen by its author alone."""
+    return post.is_published or (_signed_in(user) and user.id == post.author_id)
+
+
+def can_edit_post(user: User | None, post: Post) -> bool:
+    return _signed_in(user) and (user.id == post.author_id or user.is_admin)

@@ -1,0 +1,114 @@
+"""Writing posts: validation, slugs, tags, publishing, and who may change what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from blog.domain.errors import PermissionDenied
+from blog.domain.permissions import can_edit_post
+from blog.domain.slugs import unique_slug
+from blog.domain.tags import clean_tag_list, get_or_create_tags
+from blog.domain.text import clean_text, collect
+from blog.extensions import db
+from blog.markdown import render_post
+from blog.models import Post, PostStatus, PostTag, User, utcnow
+from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
+
+SLUG_ATTEMPTS = 3
+
+_CLEANERS = {
+    "title": lambda v: clean_text(v, "title", max_length=TITLE_MAX),
+    "description": lambda v: clean_text(
+        v, "description", max_length=DESCRIPTION_MAX, required=False, multiline=True
+    ),
+    "body": lambda v: clean_text(v, "body", max_length=BODY_MAX, multiline=True),
+    "tags": clean_tag_list,
+}
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    names = [name for name in _CLEANERS if name in fields]
+    cleaned = collect(*(lambda n=n: _CLEANERS[n](fields[n]) for n in names))
+    return dict(zip(names, cleaned, strict=True))
+
+
+def _set_tags(post: Post, names: list[str]) -> None:
+    existing = {pt.tag.name: pt for pt in post.post_tags}
+    tags = get_or_create_tags([name for name in names if name not in existing])
+    post_tags = []
+    for position, name in enumerate(names):
+        post_tag = existing.get(name) or PostTag(tag=tags[name])
+        post_tag.position = position
+        post_tags.append(post_tag)
+    post.post_tags = post_tags
+
+
+def _set_status(post: Post, publish: bool) -> None:
+    if publish and not post.is_published:
+        post.status = PostStatus.PUBLISHED
+        post.published_at = post.published_at or utcnow()
+    elif not publish:
+        post.status = PostStatus.DRAFT
+
+
+def create_post(
+    author: User,
+    *,
+    title: Any,
+    body: Any,
+    description: Any = "",
+    tags: Any = None,
+    publish: bool = False,
+) -> Post:
+    """A new post by ``author``; its slug comes from the title and never changes afterwards."""
+    fields = _clean({"title": title, "description": description, "body": body, "tags": tags})
+    for attempt in range(SLUG_ATTEMPTS):
+        post = Post(
+            author=author,
+            title=fields["title"],
+            description=fields["description"],
+            body=fields["body"],
+            body_html=render_post(fields["body"]),
+            slug=unique_slug(fields["title"]),
+        )
+        _set_status(post, publish)
+        try:
+            with db.session.begin_nested():
+                db.session.add(post)
+                _set_tags(post, fields["tags"])
+                db.session.flush()
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+            continue
+        db.session.commit()
+        return post
+    raise AssertionError("unreachable")
+
+
+def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
+    """Change the given fields (title, description, body, tags, publish); the slug stays."""
+    if not can_edit_post(editor, post):
+        raise PermissionDenied("Only the author or an admin can edit this post.")
+    fields = _clean(changes)
+    for name in ("title", "description", "body"):
+        if name in fields:
+            setattr(post, name, fields[name])
+    if "body" in fields:
+        post.body_html = render_post(fields["body"])
+    if "tags" in fields:
+        _set_tags(post, fields["tags"])
+    if "publish" in changes:
+        _set_status(post, bool(changes["publish"]))
+    post.updated_at = utcnow()
+    db.session.commit()
+    return post
+
+
+def delete_post(post: Post, user: User) -> None:
+    if not can_edit_post(user, post):
+        raise PermissionDenied("Only the author or an admin can delete this post.")
+    db.session.delete(post)
+    db.session.commit()

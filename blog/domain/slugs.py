@@ -1,0 +1,40 @@
+"""Post slugs: readable, unique, and stable once given."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from slugify import slugify
+
+from blog.extensions import db
+from blog.models import Post
+from blog.models.post import SLUG_MAX
+
+SUFFIX_ROOM = 12
+
+
+def base_slug(title: str) -> str:
+    """The slug a title asks for; non-Latin scripts are transliterated (``Привет`` → ``privet``)."""
+    return slugify(title, max_length=SLUG_MAX - SUFFIX_ROOM, word_boundary=True) or "post"
+
+
+def unique_slug(title: str) -> str:
+    """``base_slug(title)``, with ``-2``, ``-3``... when it is taken.
+
+    One query reads every taken slug of the family; a race with another writer is settled by the
+    unique constraint (see :func:`blog.domain.posts.create_post`).
+    """
+    base = base_slug(title)
+    escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    taken = set(
+        db.session.scalars(
+            sa.select(Post.slug).where(
+                sa.or_(Post.slug == base, Post.slug.like(f"{escaped}-%", escape="\\"))
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

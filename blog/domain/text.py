@@ -1,0 +1,53 @@
+"""Checks shared by every text field that reaches the database."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from blog.domain.errors import ValidationError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_EXCEPT_WHITESPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(
+    value: Any,
+    field: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """A stripped string for ``field`` or a :class:`ValidationError` saying what is wrong.
+
+    Control characters (NUL above all, which PostgreSQL refuses) are rejected rather than stored.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError.single(field, "must be a string")
+    value = value.replace("\r\n", "\n").strip()
+    if required and not value:
+        raise ValidationError.single(field, "can't be blank")
+    if len(value) > max_length:
+        raise ValidationError.single(field, f"is too long (maximum is {max_length} characters)")
+    if (_CONTROL_EXCEPT_WHITESPACE if multiline else _CONTROL).search(value):
+        raise ValidationError.single(field, "contains characters that are not allowed")
+    return value
+
+
+def collect(*checks) -> list:
+    """Run several field checks and raise one error carrying every field's messages."""
+    errors: dict[str, list[str]] = {}
+    values = []
+    for check in checks:
+        try:
+            values.append(check())
+        except ValidationError as exc:
+            for name, messages in exc.errors.items():
+                errors.setdefault(name, []).extend(messages)
+            values.append(None)
+    if errors:
+        raise ValidationError(errors)
+    return values

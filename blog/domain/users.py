@@ -1,0 +1,158 @@
+"""Accounts: registration, sign-in, profile and password rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+
+from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.text import clean_text, collect
+from blog.extensions import db
+from blog.models import User
+from blog.models.user import BIO_MAX, EMAIL_MAX, IMAGE_URL_MAX, USERNAME_MAX
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+
+
+def clean_username(value: Any) -> str:
+    username = clean_text(value, "username", max_length=USERNAME_MAX)
+    if not USERNAME_PATTERN.match(username):
+        raise ValidationError.single(
+            "username", "may contain only letters, digits, hyphens and underscores"
+        )
+    return username
+
+
+def clean_email(value: Any) -> str:
+    email = clean_text(value, "email", max_length=EMAIL_MAX)
+    try:
+        checked = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError.single("email", "is invalid") from None
+    return checked.normalized.lower()
+
+
+def clean_password(value: Any, field: str = "password") -> str:
+    if value is None or value == "":
+        raise ValidationError.single(field, "can't be blank")
+    if not isinstance(value, str):
+        raise ValidationError.single(field, "must be a string")
+    if len(value) < PASSWORD_MIN:
+        raise ValidationError.single(field, f"is too short (minimum is {PASSWORD_MIN} characters)")
+    if len(value) > PASSWORD_MAX:
+        raise ValidationError.single(field, f"is too long (maximum is {PASSWORD_MAX} characters)")
+    return value
+
+
+def clean_image_url(value: Any) -> str | None:
+    url = clean_text(value, "image", max_length=IMAGE_URL_MAX, required=False)
+    if not url:
+        return None
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.IGNORECASE):
+        raise ValidationError.single("image", "must be an http or https URL")
+    return url
+
+
+def find_by_username(username: str) -> User | None:
+    return db.session.scalar(
+        sa.select(User).where(sa.func.lower(User.username) == username.lower())
+    )
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+
+
+def _check_unique(username: str | None, email: str | None, exclude: User | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, value, finder in (
+        ("username", username, find_by_username),
+        ("email", email, find_by_email),
+    ):
+        if value is not None:
+            found = finder(value)
+            if found is not None and found is not exclude:
+                errors[field] = ["has already been taken"]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _commit_unique() -> None:
+    """Commit, turning a lost race on a unique column into the same error a check would give."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationError.single("username", "has already been taken") from None
+
+
+def register(username: Any, email: Any, password: Any) -> User:
+    username, email, password = collect(
+        lambda: clean_username(username),
+        lambda: clean_email(email),
+        lambda: clean_password(password),
+    )
+    _check_unique(username, email)
+    user = User(username=username, email=email, bio="")
+    user.set_password(password)
+    db.session.add(user)
+    _commit_unique()
+    return user
+
+
+def authenticate(login: Any, password: Any) -> User | None:
+    """The user whose email or username and password match, else None.
+
+    Raises :class:`PermissionDenied` for a disabled account with the right password, so the caller
+    can say why instead of "wrong password".
+    """
+    if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
+        return None
+    try:
+        login = clean_text(login, "login", max_length=EMAIL_MAX)
+    except ValidationError:
+        return None
+    user = find_by_email(login) if "@" in login else find_by_username(login)
+    if user is None or not user.check_password(password):
+        return None
+    if user.is_disabled:
+        raise PermissionDenied("This account has been disabled.")
+    return user
+
+
+def update_profile(user: User, changes: dict[str, Any]) -> User:
+    """Apply the given fields (any of username, email, bio, image, password); others stay."""
+    cleaners = {
+        "username": clean_username,
+        "email": clean_email,
+        "bio": lambda v: clean_text(v, "bio", max_length=BIO_MAX, required=False, multiline=True),
+        "image": clean_image_url,
+        "password": clean_password,
+    }
+    fields = [name for name in cleaners if name in changes]
+    values = dict(
+        zip(fields, collect(*(lambda n=n: cleaners[n](changes[n]) for n in fields)), strict=True)
+    )
+    _check_unique(values.get("username"), values.get("email"), exclude=user)
+    for name, value in values.items():
+        if name == "password":
+            user.set_password(value)
+        elif name == "image":
+            user.image_url = value
+        else:
+            setattr(user, name, value)
+    _commit_unique()
+    return user
+
+
+def change_password(user: User, current: Any, new: Any) -> None:
+    if not isinstance(current, str) or not user.check_password(current):
+        raise ValidationError.single("current_password", "is not your current password")
+    user.set_password(clean_password(new, "new_password"))
+    db.session.commit()

@@ -1,0 +1,60 @@
+"""Markdown to safe HTML.
+
+markdown-it-py renders CommonMark with raw HTML switched off; nh3 then keeps only an allow-list of
+tags and attributes, drops ``javascript:``/``data:`` URLs and marks every link
+``rel="nofollow noopener"``. The HTML is stored with the post, so this runs on write, not on read.
+"""
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+POST_TAGS = frozenset(
+    {
+        "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+        "hr", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td",
+        "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+COMMENT_TAGS = frozenset(
+    {"a", "blockquote", "br", "code", "del", "em", "li", "ol", "p", "pre", "s", "strong", "ul"}
+)
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+@cache
+def _parser(comment: bool) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable(["table", "strikethrough"])
+    if comment:
+        parser.disable(["heading", "lheading", "image", "table"])
+    return parser
+
+
+def _clean(html: str, tags: frozenset[str]) -> str:
+    return nh3.clean(
+        html,
+        tags=set(tags),
+        attributes={tag: set(attrs) for tag, attrs in ATTRIBUTES.items() if tag in tags},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="nofollow noopener",
+    )
+
+
+def render_post(text: str) -> str:
+    """HTML for a post body: headings, lists, code, tables, images, links."""
+    return _clean(_parser(False).render(text), POST_TAGS)
+
+
+def render_comment(text: str) -> str:
+    """HTML for a comment: the inline subset plus lists, quotes and code blocks."""
+    return _clean(_parser(True).render(text), COMMENT_TAGS)

@@ -1,0 +1,17 @@
+"""The data model; import models from here."""
+
+from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
+from blog.models.types import utcnow
+from blog.models.user import User, follows
+
+__all__ = [
+    "Comment",
+    "Post",
+    "PostStatus",
+    "PostTag",
+    "Tag",
+    "User",
+    "favorites",
+    "follows",
+    "utcnow",
+]

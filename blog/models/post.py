@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from blog.extensions import db
+from blog.models.types import UTCDateTime, utcnow
+from blog.models.user import User
+
+TITLE_MAX = 200
+SLUG_MAX = 255
+DESCRIPTION_MAX = 500
+BODY_MAX = 100_000
+TAG_MAX = 64
+TAGS_PER_POST_MAX = 10
+COMMENT_MAX = 5_000
+
+
+class PostStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class PostTag(db.Model):
+    """A tag on a post; ``position`` keeps the order the author gave."""
+
+    __tablename__ = "post_tags"
+    __table_args__ = (sa.Index("ix_post_tags_tag_id_post_id", "tag_id", "post_id"),)
+
+    post_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    tag: so.Mapped[Tag] = so.relationship(lazy="joined", innerjoin=True)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(TAG_MAX), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name}>"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        sa.Index("ix_posts_status_published_at", "status", "published_at"),
+        sa.Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(SLUG_MAX), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(TITLE_MAX))
+    description: so.Mapped[str] = so.mapped_column(sa.String(DESCRIPTION_MAX), default="")
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    body_html: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[PostStatus] = so.mapped_column(
+        sa.Enum(
+            PostStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda statuses: [s.value for s in statuses],
+        ),
+        default=PostStatus.DRAFT,
+    )
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+
+    author: so.Mapped[User] = so.relationship()
+    post_tags: so.Mapped[list[PostTag]] = so.relationship(
+        order_by=PostTag.position, cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Post {self.slug}>"
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [pt.tag.name for pt in self.post_tags]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is PostStatus.PUBLISHED
+
+
+favorites = sa.Table(
+    "favorites",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("post_id", sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    sa.Index("ix_favorites_post_id", "post_id"),
+)
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (sa.Index("ix_comments_post_id_created_at", "post_id", "created_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    body_html: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    post_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+
+    author: so.Mapped[User] = so.relationship()
+    post: so.Mapped[Post] = so.relationship()

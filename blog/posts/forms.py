@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    description = TextAreaField(
+        "Summary",
+        validators=[Length(max=DESCRIPTION_MAX)],
+        description="One or two sentences shown on the home page and in link previews.",
+        render_kw={"rows": 2},
+    )
+    body = TextAreaField(
+        "Body",
+        validators=[DataRequired(), Length(max=BODY_MAX)],
+        description="Markdown: # headings, **bold**, _italic_, [links](https://…), lists, "
+        "```code```, > quotes, tables.",
+        render_kw={"rows": 18, "spellcheck": "true"},
+    )
+    tags = StringField(
+        "Tags",
+        description="Comma-separated, for example: flask, python, tutorials.",
+        render_kw={"autocomplete": "off"},
+    )
+    preview = SubmitField("Preview")
+    save_draft = SubmitField("Save draft")
+    publish = SubmitField("Publish")
+
+    def fields_for_domain(self) -> dict:
+        return {
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "body": self.body.data,
+            "tags": self.tags.data or "",
+        }

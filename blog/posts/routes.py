@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from blog.domain import posts, queries
+from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.permissions import can_edit_post
+from blog.forms import attach_errors
+from blog.markdown import render_post
+from blog.posts.forms import PostForm
+
+bp = Blueprint("posts", __name__, template_folder="templates")
+
+
+def _render_editor(form: PostForm, post=None, preview_html: str | None = None):
+    status = 422 if form.errors or form.form_errors else 200
+    page = render_template("posts/editor.html", form=form, post=post, preview_html=preview_html)
+    return page, status
+
+
+@bp.route("/write", methods=["GET", "POST"])
+@login_required
+def new():
+    form = PostForm()
+    if form.validate_on_submit():
+        if form.preview.data:
+            return _render_editor(form, preview_html=render_post(form.body.data))
+        try:
+            post = posts.create_post(
+                current_user, **form.fields_for_domain(), publish=bool(form.publish.data)
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            flash("Published." if post.is_published else "Draft saved.", "success")
+            return redirect(url_for("posts.show", slug=post.slug))
+    return _render_editor(form)
+
+
+@bp.get("/posts/<slug>")
+def show(slug: str):
+    post = queries.get_post(slug, current_user)
+    return render_template("posts/show.html", post=post, can_edit=can_edit_post(current_user, post))
+
+
+@bp.route("/posts/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    post = _editable(slug)
+    form = PostForm(obj=post)
+    if not form.is_submitted():
+        form.tags.data = ", ".join(post.tag_names)
+    if form.validate_on_submit():
+        if form.preview.data:
+            return _render_editor(form, post, preview_html=render_post(form.body.data))
+        changes = {**form.fields_for_domain(), "publish": bool(form.publish.data)}
+        try:
+            posts.update_post(post, current_user, changes)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            flash("Post updated." if post.is_published else "Draft saved.", "success")
+            return redirect(url_for("posts.show", slug=post.slug))
+    return _render_editor(form, post)
+
+
+@bp.post("/posts/<slug>/delete")
+@login_required
+def delete(slug: str):
+    post = _editable(slug)
+    posts.delete_post(post, current_user)
+    flash("Post deleted.", "info")
+    return redirect(url_for("users.profile", username=current_user.username))
+
+
+def _editable(slug: str):
+    """The post at ``slug`` for editing: 404 if unknown or an unseen draft, 403 unless the
+    editor is its author or an admin."""
+    post = queries.get_post(slug, current_user, include_drafts_for_admins=True)
+    if not can_edit_post(current_user, post):
+        raise PermissionDenied("Only the author or an admin can change this post.")
+    return post

@@ -1,0 +1,44 @@
+"""Where the database stands against the migrations in ``migrations/``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask_migrate import upgrade
+
+from blog.extensions import db
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory(current_app.extensions["migrate"].directory)
+
+
+def is_empty() -> bool:
+    """True when the database has no tables at all (a first start)."""
+    return not sa.inspect(db.engine).get_table_names()
+
+
+def current_revisions() -> set[str]:
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def head_revisions() -> set[str]:
+    return set(_scripts().get_heads())
+
+
+def pending_revisions() -> list[str]:
+    """Revisions between the database and head, oldest first; empty when up to date."""
+    current = current_revisions()
+    pending = []
+    for script in _scripts().walk_revisions():
+        if script.revision in current:
+            break
+        pending.append(script.revision)
+    return list(reversed(pending))
+
+
+def upgrade_to_head() -> None:
+    upgrade(directory=current_app.extensions["migrate"].directory)

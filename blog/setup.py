@@ -1,0 +1,106 @@
+"""The steps :func:`blog.create_app` takes, one function each."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+from flask import Flask
+
+from blog import config as cfg
+from blog.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> None:
+    load_dotenv(override=False)
+    overrides: Mapping[str, Any] = {}
+    if isinstance(config, Mapping):
+        overrides = config
+        config_cls = cfg.config_class(overrides.get("BLOG_ENV"))
+    elif isinstance(config, type):
+        config_cls = config
+    else:
+        config_cls = cfg.config_class(config)
+
+    app.config.from_object(config_cls)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(cfg.settings_from_environ(app.config, os.environ))
+    app.config.update(overrides)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = cfg.database_uri(
+        app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL"),
+        app.instance_path,
+    )
+    if app.config["ENV_NAME"] == "production":
+        _enforce_production_safety(app)
+
+
+def _enforce_production_safety(app: Flask) -> None:
+    problem = cfg.secret_key_problem(app.config.get("SECRET_KEY"))
+    if problem:
+        raise cfg.ConfigurationError(
+            f"{problem}; production needs a random secret of at least {cfg.MIN_SECRET_BYTES} "
+            f"bytes. Generate one with: {cfg.SECRET_HINT}"
+        )
+    if cfg.parse_env_value(os.environ.get("FLASK_DEBUG", ""), False):
+        raise cfg.ConfigurationError(
+            "FLASK_DEBUG is set; debug mode is never allowed in production"
+        )
+    app.config["DEBUG"] = False
+    app.debug = False
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    from blog.auth.routes import bp as auth_bp
+    from blog.main.routes import bp as main_bp
+    from blog.posts.routes import bp as posts_bp
+    from blog.users.routes import bp as users_bp
+
+    for blueprint in (main_bp, auth_bp, posts_bp, users_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from blog import templating
+
+    templating.init_app(app)
+
+
+def register_shell_context(app: Flask) -> None:
+    from blog import models
+
+    @app.shell_context_processor
+    def shell_context() -> dict[str, Any]:
+        return {"db": db, **{name: getattr(models, name) for name in models.__all__}}
+
+
+def prepare_database(app: Flask) -> None:
+    """Development builds an empty database by itself; production only warns when it lags."""
+    from blog import schema
+
+    with app.app_context():
+        if app.config["AUTO_MIGRATE"] and schema.is_empty():
+            app.logger.info("empty database: applying migrations")
+            schema.upgrade_to_head()
+        elif app.config["ENV_NAME"] == "production":
+            lag = schema.pending_revisions()
+            if lag:
+                app.logger.warning(
+                    "database schema is behind (%d migration(s) pending): run 'flask db upgrade'",
+                    len(lag),
+                )

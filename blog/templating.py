@@ -1,0 +1,55 @@
+"""Filters and globals the templates share."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, request, url_for
+
+
+def human_date(value: datetime | None) -> str:
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def iso_datetime(value: datetime | None) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else ""
+
+
+def relative_time(value: datetime | None, now: datetime | None = None) -> str:
+    """``"3 hours ago"``; past a week, the date."""
+    if value is None:
+        return ""
+    seconds = ((now or datetime.now(UTC)) - value).total_seconds()
+    for limit, size, unit in ((60, 1, None), (3600, 60, "minute"), (86400, 3600, "hour"),
+                              (7 * 86400, 86400, "day")):  # fmt: skip
+        if seconds < limit:
+            if unit is None:
+                return "just now"
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return human_date(value)
+
+
+def reading_minutes(text: str) -> int:
+    return max(1, round(len(text.split()) / 220))
+
+
+def url_for_page(page: int) -> str:
+    """The current URL with ``?page=`` set, keeping the other arguments."""
+    args = {**request.view_args, **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(human_date)
+    app.add_template_filter(iso_datetime)
+    app.add_template_filter(relative_time)
+    app.add_template_filter(reading_minutes)
+    app.add_template_global(url_for_page)
+
+    @app.context_processor
+    def site() -> dict:
+        return {
+            "site_title": app.config["BLOG_TITLE"],
+            "site_description": app.config["BLOG_DESCRIPTION"],
+        }

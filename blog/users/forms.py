@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional
+
+from blog.domain.users import PASSWORD_MAX, PASSWORD_MIN
+from blog.models.user import BIO_MAX, EMAIL_MAX, IMAGE_URL_MAX, USERNAME_MAX
+
+
+class ProfileForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=USERNAME_MAX)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    image = URLField(
+        "Avatar URL",
+        validators=[Optional(), Length(max=IMAGE_URL_MAX)],
+        description="A link to a square picture (https://…). Leave empty for a generated one.",
+    )
+    bio = TextAreaField(
+        "Bio",
+        validators=[Length(max=BIO_MAX)],
+        render_kw={"rows": 4},
+        description="A few words about you, shown on your page.",
+    )
+    save_profile = SubmitField("Save profile")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=f"At least {PASSWORD_MIN} characters. Other browsers will be signed out.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    change_password = SubmitField("Change password")

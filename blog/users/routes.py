@@ -1,0 +1,55 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from blog.domain import queries, users
+from blog.domain.errors import ValidationError
+from blog.forms import attach_errors
+from blog.users.forms import PasswordForm, ProfileForm
+
+bp = Blueprint("users", __name__, template_folder="templates")
+
+
+@bp.get("/@<username>")
+def profile(username: str):
+    author = queries.get_author(username)
+    page = queries.page_number(request.args.get("page"))
+    viewer = current_user if current_user.is_authenticated else None
+    posts = queries.author_posts(author, viewer, page, current_app.config["POSTS_PER_PAGE"])
+    return render_template("users/profile.html", author=author, posts=posts)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Two forms on one page; the button pressed says which one was sent."""
+    profile_form = ProfileForm(prefix="profile", obj=current_user)
+    password_form = PasswordForm(prefix="password")
+    if not profile_form.is_submitted():
+        profile_form.image.data = current_user.image_url
+
+    if profile_form.save_profile.data and profile_form.validate_on_submit():
+        fields = ("username", "email", "image", "bio")
+        try:
+            users.update_profile(current_user, {f: getattr(profile_form, f).data for f in fields})
+        except ValidationError as error:
+            attach_errors(profile_form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("users.settings"))
+    elif password_form.change_password.data and password_form.validate_on_submit():
+        try:
+            users.change_password(
+                current_user, password_form.current_password.data, password_form.new_password.data
+            )
+        except ValidationError as error:
+            attach_errors(password_form, error)
+        else:
+            login_user(current_user._get_current_object())  # the session id changed with it
+            flash("Password changed. Other browsers have been signed out.", "success")
+            return redirect(url_for("users.settings"))
+
+    failed = any(f.errors or f.form_errors for f in (profile_form, password_form))
+    page = render_template(
+        "users/settings.html", profile_form=profile_form, password_form=password_form
+    )
+    return page, 422 if failed else 200
