@@ -86,10 +86,10 @@ class ConfigurationError(SystemExit):
         super().__init__(f"blog: configuration error: {message}")
 
 
-def config_class(name: str | None) -> type[Config]:
+def config_class(name: str | None, environ: Mapping[str, str] = os.environ) -> type[Config]:
     """The class for an environment name; ``None`` reads ``BLOG_ENV`` (or ``FLASK_ENV``)."""
     if name is None:
-        name = os.environ.get("BLOG_ENV") or os.environ.get("FLASK_ENV") or "development"
+        name = environ.get("BLOG_ENV") or environ.get("FLASK_ENV") or "development"
     try:
         return CONFIGS[name.strip().lower()]
     except KeyError:

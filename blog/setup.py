@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, find_dotenv
 from flask import Flask
 
 from blog import config as cfg
@@ -17,19 +17,19 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> None:
-    load_dotenv(override=False)
+    environ = _environment()
     overrides: Mapping[str, Any] = {}
     if isinstance(config, Mapping):
         overrides = config
-        config_cls = cfg.config_class(overrides.get("BLOG_ENV"))
+        config_cls = cfg.config_class(overrides.get("BLOG_ENV"), environ)
     elif isinstance(config, type):
         config_cls = config
     else:
-        config_cls = cfg.config_class(config)
+        config_cls = cfg.config_class(config, environ)
 
     app.config.from_object(config_cls)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.update(cfg.settings_from_environ(app.config, os.environ))
+    app.config.update(cfg.settings_from_environ(app.config, environ))
     app.config.update(overrides)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -38,17 +38,24 @@ def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> No
         app.instance_path,
     )
     if app.config["ENV_NAME"] == "production":
-        _enforce_production_safety(app)
+        _enforce_production_safety(app, environ)
 
 
-def _enforce_production_safety(app: Flask) -> None:
+def _environment() -> dict[str, str]:
+    """The process environment over the values in ``.env`` (read, not copied into os.environ)."""
+    dotenv_file = find_dotenv(usecwd=True)
+    from_file = {k: v for k, v in dotenv_values(dotenv_file).items() if v is not None}
+    return {**from_file, **os.environ}
+
+
+def _enforce_production_safety(app: Flask, environ: Mapping[str, str]) -> None:
     problem = cfg.secret_key_problem(app.config.get("SECRET_KEY"))
     if problem:
         raise cfg.ConfigurationError(
             f"{problem}; production needs a random secret of at least {cfg.MIN_SECRET_BYTES} "
             f"bytes. Generate one with: {cfg.SECRET_HINT}"
         )
-    if cfg.parse_env_value(os.environ.get("FLASK_DEBUG", ""), False):
+    if cfg.parse_env_value(environ.get("FLASK_DEBUG", ""), False):
         raise cfg.ConfigurationError(
             "FLASK_DEBUG is set; debug mode is never allowed in production"
         )

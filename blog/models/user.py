@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -54,8 +55,13 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """The id a session stores: it changes with the password, ending older sessions."""
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        """The id a session stores: it changes with the password, ending older sessions.
+
+        The suffix is a short digest of the salted password hash, so it changes on every
+        password change and reveals nothing about the password.
+        """
+        digest = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{digest}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load

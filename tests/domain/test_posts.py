@@ -1,0 +1,133 @@
+from datetime import UTC
+
+import pytest
+
+from blog.domain import posts
+from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.slugs import base_slug
+from blog.models import PostStatus
+from blog.models.post import TAGS_PER_POST_MAX, TITLE_MAX
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(username="writer")
+
+
+def write(author, title="A title", body="Some *text*", **kwargs):
+    return posts.create_post(author, title=title, body=body, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Hello, World!", "hello-world"),
+        ("Crème brûlée à la française", "creme-brulee-a-la-francaise"),
+        ("Привет мир", "privet-mir"),
+        ("???", "post"),
+        ("  Flask   &   SQLAlchemy  ", "flask-sqlalchemy"),
+    ],
+)
+def test_slug_comes_from_the_title(title, slug):
+    assert base_slug(title) == slug
+
+
+def test_duplicate_titles_get_numbered_slugs(author):
+    slugs = [write(author, title="Same title").slug for _ in range(3)]
+    assert slugs == ["same-title", "same-title-2", "same-title-3"]
+
+
+def test_slug_family_match_does_not_treat_underscore_as_wildcard(author):
+    write(author, title="a_b")
+    assert write(author, title="axb").slug == "axb"
+
+
+def test_slug_is_stable_when_the_title_changes(author):
+    post = write(author, title="First title")
+    posts.update_post(post, author, {"title": "Second title"})
+    assert post.slug == "first-title"
+    assert post.title == "Second title"
+
+
+def test_markdown_is_rendered_and_sanitized_on_save(author):
+    post = write(author, body="# Head\n\n<script>alert(1)</script> [x](javascript:alert(1))")
+    assert "<h1>Head</h1>" in post.body_html
+    assert "<script>" not in post.body_html
+    assert "javascript:" not in post.body_html.replace("[x](javascript:alert(1))", "")
+    posts.update_post(post, author, {"body": "**bold**"})
+    assert post.body_html == "<p><strong>bold</strong></p>\n"
+
+
+def test_tags_are_normalized_deduplicated_and_keep_their_order(author):
+    post = write(author, tags=" Python , flask,PYTHON,  Web   Dev ,,")
+    assert post.tag_names == ["python", "flask", "web dev"]
+    posts.update_post(post, author, {"tags": ["web dev", "python"]})
+    assert post.tag_names == ["web dev", "python"]
+    posts.update_post(post, author, {"title": "No tag change"})
+    assert post.tag_names == ["web dev", "python"]
+
+
+def test_tags_are_shared_between_posts(author, db):
+    from blog.models import Tag
+
+    write(author, tags=["flask"])
+    write(author, title="Other", tags=["Flask"])
+    assert db.session.query(Tag).count() == 1
+
+
+def test_too_many_tags_are_refused(author):
+    with pytest.raises(ValidationError) as error:
+        write(author, tags=[f"t{n}" for n in range(TAGS_PER_POST_MAX + 1)])
+    assert "tagList" in error.value.errors
+
+
+def test_publishing_sets_published_at_once_and_edits_touch_updated_at(author):
+    post = write(author)
+    assert post.status is PostStatus.DRAFT and post.published_at is None
+    posts.update_post(post, author, {"publish": True})
+    first_published = post.published_at
+    assert post.is_published and first_published.tzinfo is not None
+    assert first_published.utcoffset() == UTC.utcoffset(None)
+    created_updated = post.updated_at
+    posts.update_post(post, author, {"body": "changed"})
+    assert post.updated_at >= created_updated
+    assert post.published_at == first_published
+
+
+def test_validation_reports_every_bad_field_at_once(author):
+    with pytest.raises(ValidationError) as error:
+        write(author, title="", body="")
+    assert error.value.errors == {"title": ["can't be blank"], "body": ["can't be blank"]}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"title": "x" * (TITLE_MAX + 1)}, "title"),
+        ({"title": "nul\x00byte"}, "title"),
+        ({"title": 42}, "title"),
+        ({"body": ["not", "text"]}, "body"),
+        ({"tags": {"not": "a list"}}, "tagList"),
+    ],
+)
+def test_bad_values_are_validation_errors_and_nothing_is_saved(author, db, fields, field):
+    from blog.models import Post
+
+    with pytest.raises(ValidationError) as error:
+        write(author, **{"title": "T", "body": "B", **fields})
+    assert field in error.value.errors
+    assert db.session.query(Post).count() == 0
+
+
+def test_only_the_author_or_an_admin_may_edit_or_delete(author):
+    post = write(author)
+    stranger = UserFactory()
+    admin = UserFactory(is_admin=True)
+    with pytest.raises(PermissionDenied):
+        posts.update_post(post, stranger, {"title": "hijack"})
+    with pytest.raises(PermissionDenied):
+        posts.delete_post(post, stranger)
+    posts.update_post(post, admin, {"title": "moderated"})
+    assert post.title == "moderated"
+    posts.delete_post(post, admin)

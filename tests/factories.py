@@ -1,0 +1,68 @@
+"""factory_boy factories writing real rows through the app's session."""
+
+from __future__ import annotations
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from werkzeug.security import generate_password_hash
+
+from blog.extensions import db
+from blog.markdown import render_post
+from blog.models import Post, PostStatus, PostTag, Tag, User, utcnow
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashing is slow on purpose: do it once
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password_hash = _PASSWORD_HASH
+    bio = factory.Faker("sentence")
+    is_admin = False
+
+
+class TagFactory(BaseFactory):
+    class Meta:
+        model = Tag
+        sqlalchemy_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+class PostFactory(BaseFactory):
+    class Meta:
+        model = Post
+
+    title = factory.Faker("sentence", nb_words=5)
+    slug = factory.Sequence(lambda n: f"post-{n}")
+    description = factory.Faker("sentence")
+    body = factory.Faker("paragraph")
+    body_html = factory.LazyAttribute(lambda p: render_post(p.body))
+    status = PostStatus.PUBLISHED
+    published_at = factory.LazyFunction(utcnow)
+    author = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def tags(post, create, names, **kwargs):
+        if not (create and names):
+            return
+        for position, name in enumerate(names):
+            tag = TagFactory(name=name)
+            db.session.add(PostTag(post_id=post.id, tag_id=tag.id, position=position))
+        db.session.commit()
+
+
+class DraftFactory(PostFactory):
+    status = PostStatus.DRAFT
+    published_at = None

@@ -1,0 +1,64 @@
+import pytest
+
+from tests.factories import DraftFactory, PostFactory
+
+
+def test_home_lists_newest_published_first_and_paginates(app, client, db):
+    app.config["POSTS_PER_PAGE"] = 2
+    from datetime import timedelta
+
+    from blog.models import utcnow
+
+    for n in range(3):
+        PostFactory(title=f"Post number {n}", published_at=utcnow() - timedelta(days=3 - n))
+    DraftFactory(title="Unfinished draft")
+    first = client.get("/").data.decode()
+    assert first.index("Post number 2") < first.index("Post number 1")
+    assert "Post number 0" not in first and "Unfinished draft" not in first
+    assert 'href="/?page=2"' in first
+    second = client.get("/?page=2").data.decode()
+    assert "Post number 0" in second
+
+
+def test_empty_home_page_invites_a_first_post(client, db):
+    page = client.get("/").data
+    assert b"Nothing published yet" in page
+
+
+def test_tag_page_lists_tagged_posts(client, db):
+    PostFactory(title="Tagged one", tags=["flask"])
+    PostFactory(title="Other one", tags=["cooking"])
+    page = client.get("/tags/flask").data
+    assert b"Tagged one" in page and b"Other one" not in page
+    assert client.get("/tags/FLASK").status_code == 200
+    assert client.get("/tags/nothing").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999999", "1.5"])
+def test_bad_page_numbers_are_404_not_500(client, db, page):
+    assert client.get(f"/?page={page}").status_code == 404
+
+
+def test_page_past_the_end_is_an_empty_list_not_an_error(client, db):
+    PostFactory()
+    assert client.get("/?page=50").status_code == 200
+
+
+def test_error_pages_use_the_site_layout_or_json(client, db):
+    html = client.get("/no/such/page")
+    assert html.status_code == 404 and b"Page not found" in html.data and b"site-nav" in html.data
+    api = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.json["errors"]["body"]
+
+
+def test_unexpected_errors_are_a_styled_500_without_a_traceback(app, client, db):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.data
+    assert b"secret internals" not in response.data and b"Traceback" not in response.data

@@ -1,0 +1,112 @@
+import pytest
+
+from blog.models import Post
+from tests.factories import DraftFactory, PostFactory, UserFactory
+
+MARKDOWN = "# Heading\n\n- one\n- two\n\n```\ncode\n```\n\n[link](https://example.com)"
+
+
+def write(client, **fields):
+    data = {"title": "My first post", "body": MARKDOWN, "tags": "Flask, Python", **fields}
+    return client.post("/write", data=data)
+
+
+def test_draft_then_publish_then_it_is_on_the_home_page(client, auth, user, db):
+    auth.login()
+    response = write(client, save_draft="Save draft")
+    assert response.status_code == 302 and response.location == "/posts/my-first-post"
+    assert b"My first post" not in client.get("/").data
+    page = client.get("/posts/my-first-post").data
+    assert b"only you can see it" in page and b"<h1>Heading</h1>" in page
+
+    response = client.post(
+        "/posts/my-first-post/edit",
+        data={"title": "My first post", "body": MARKDOWN, "tags": "flask", "publish": "Publish"},
+    )
+    assert response.status_code == 302
+    home = client.get("/").data
+    assert b"My first post" in home and b'href="/tags/flask"' in home
+    post = db.session.query(Post).one()
+    assert post.is_published and post.tag_names == ["flask"]
+
+
+def test_preview_renders_without_saving(client, auth, user, db):
+    auth.login()
+    response = write(client, preview="Preview")
+    assert response.status_code == 200
+    assert b"<h1>Heading</h1>" in response.data
+    assert b'value="My first post"' in response.data
+    assert db.session.query(Post).count() == 0
+
+
+def test_drafts_are_invisible_to_everyone_else(client, auth, db):
+    DraftFactory(slug="secret", author=UserFactory(username="owner"))
+    assert client.get("/posts/secret").status_code == 404
+    UserFactory(username="alice")
+    auth.login("alice")
+    assert client.get("/posts/secret").status_code == 404
+    assert client.get("/posts/secret/edit").status_code == 404
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", "/edit"), ("post", "/edit"), ("post", "/delete")])
+def test_only_author_or_admin_may_change_a_post(client, auth, user, db, method, path):
+    PostFactory(slug="theirs", author=UserFactory(username="owner"))
+    auth.login()
+    data = {"title": "Hijacked", "body": "x", "publish": "Publish"}
+    response = getattr(client, method)(f"/posts/theirs{path}", data=data)
+    assert response.status_code == 403
+    assert db.session.query(Post).one().title != "Hijacked"
+
+
+def test_admin_may_edit_and_delete_any_post(client, auth, db):
+    PostFactory(slug="theirs", author=UserFactory(username="owner"))
+    UserFactory(username="boss", is_admin=True)
+    auth.login("boss")
+    response = client.post("/posts/theirs/edit", data={"title": "Moderated", "body": "ok", "publish": "y"})
+    assert response.status_code == 302
+    assert db.session.query(Post).one().title == "Moderated"
+    assert client.post("/posts/theirs/delete").status_code == 302
+    assert db.session.query(Post).count() == 0
+
+
+def test_delete_by_author(client, auth, user, db):
+    PostFactory(slug="mine", author=user)
+    auth.login()
+    response = client.post("/posts/mine/delete")
+    assert response.status_code == 302 and response.location == "/@alice"
+    assert client.get("/posts/mine").status_code == 404
+
+
+def test_invalid_post_shows_inline_errors_and_keeps_the_text(client, auth, user, db):
+    auth.login()
+    response = write(client, title="", publish="Publish")
+    assert response.status_code == 422
+    assert b"This field is required." in response.data
+    assert b"# Heading" in response.data
+    assert db.session.query(Post).count() == 0
+
+
+def test_failed_edit_does_not_change_the_saved_post(client, auth, user, db):
+    PostFactory(slug="mine", author=user, title="Original", body="Original body")
+    auth.login()
+    response = client.post(
+        "/posts/mine/edit", data={"title": "x" * 500, "body": "new", "publish": "y"}
+    )
+    assert response.status_code == 422
+    post = db.session.query(Post).one()
+    assert (post.title, post.body) == ("Original", "Original body")
+
+
+def test_double_submit_keeps_both_and_slugs_stay_unique(client, auth, user, db):
+    auth.login()
+    write(client, publish="Publish")
+    write(client, publish="Publish")
+    assert sorted(db.session.scalars(db.select(Post.slug))) == ["my-first-post", "my-first-post-2"]
+
+
+def test_editing_keeps_the_slug(client, auth, user, db):
+    PostFactory(slug="stable", author=user, title="Old")
+    auth.login()
+    client.post("/posts/stable/edit", data={"title": "Brand new title", "body": "b", "publish": "y"})
+    assert client.get("/posts/stable").status_code == 200
+    assert b"Brand new title" in client.get("/posts/stable").data

@@ -1,0 +1,159 @@
+import pytest
+
+from blog import create_app
+from blog.config import (
+    ConfigurationError,
+    DevelopmentConfig,
+    ProductionConfig,
+    TestingConfig,
+    database_uri,
+    secret_key_problem,
+)
+from blog.extensions import db
+
+STRONG_SECRET = "k" * 48
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """Run each test from an empty folder with none of the settings in the environment."""
+    for name in ("BLOG_ENV", "FLASK_ENV", "SECRET_KEY", "DATABASE_URL", "FLASK_DEBUG",
+                 "POSTS_PER_PAGE", "BLOG_TITLE"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p@db.example:5432/blog", "postgresql+psycopg://u:p@db.example:5432/blog"),
+        ("postgresql://u@localhost/blog", "postgresql+psycopg://u@localhost/blog"),
+        ("postgresql+psycopg2://u@h/blog", "postgresql+psycopg://u@h/blog"),
+        ("postgresql+psycopg://u@h/blog", "postgresql+psycopg://u@h/blog"),
+        ("sqlite:////srv/blog.db", "sqlite:////srv/blog.db"),
+    ],
+)
+def test_database_url_is_rewritten_for_psycopg3(url, expected):
+    assert database_uri(url, "/instance") == expected
+
+
+def test_without_database_url_sqlite_lives_in_the_instance_folder(tmp_path):
+    app = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": None})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/blog.db"
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("development", DevelopmentConfig), ("testing", TestingConfig)],
+)
+def test_blog_env_selects_the_config_class(monkeypatch, name, cls):
+    monkeypatch.setenv("BLOG_ENV", name)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setattr(DevelopmentConfig, "AUTO_MIGRATE", False)
+    app = create_app()
+    assert app.config["ENV_NAME"] == cls.ENV_NAME
+
+
+def test_flask_env_is_an_alias(monkeypatch):
+    monkeypatch.setenv("FLASK_ENV", "testing")
+    assert create_app().config["TESTING"] is True
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(ConfigurationError, match="unknown environment 'staging'"):
+        create_app("staging")
+
+
+def test_environment_beats_instance_file_which_beats_class(monkeypatch, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("POSTS_PER_PAGE = 7\nBLOG_TITLE = 'From file'\n")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.setenv("BLOG_TITLE", "From environment")
+    app = create_app("testing")
+    assert app.config["POSTS_PER_PAGE"] == 7
+    assert app.config["BLOG_TITLE"] == "From environment"
+    assert create_app({"BLOG_ENV": "testing", "BLOG_TITLE": "Override"}).config["BLOG_TITLE"] == (
+        "Override"
+    )
+
+
+def test_dotenv_is_read_but_real_environment_wins(monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("BLOG_TITLE=From dotenv\nPOSTS_PER_PAGE=3\n")
+    monkeypatch.setenv("POSTS_PER_PAGE", "5")
+    monkeypatch.delenv("BLOG_TITLE", raising=False)
+    app = create_app("testing")
+    assert app.config["BLOG_TITLE"] == "From dotenv"
+    assert app.config["POSTS_PER_PAGE"] == 5
+
+
+def test_environment_values_are_typed(monkeypatch):
+    monkeypatch.setenv("POSTS_PER_PAGE", "12")
+    monkeypatch.setenv("WTF_CSRF_ENABLED", "true")
+    app = create_app("testing")
+    assert app.config["POSTS_PER_PAGE"] == 12
+    assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+def test_a_malformed_environment_value_is_one_clear_error(monkeypatch):
+    monkeypatch.setenv("POSTS_PER_PAGE", "many")
+    with pytest.raises(ConfigurationError, match="POSTS_PER_PAGE"):
+        create_app("testing")
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [
+        (None, "SECRET_KEY is not set"),
+        ("changeme", "well-known default"),
+        ("insecure-dev-key", "well-known default"),
+        ("short-secret", "shorter than 32 bytes"),
+    ],
+)
+def test_production_refuses_an_unsafe_secret_in_one_line(monkeypatch, secret, reason):
+    if secret:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(SystemExit) as refused:
+        create_app("production")
+    message = str(refused.value.code)
+    assert reason in message
+    assert "secrets.token_urlsafe(50)" in message
+    assert "\n" not in message
+
+
+def test_production_runs_with_a_strong_secret_and_never_debugs(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("DEBUG", "true")
+    app = create_app("production")
+    assert app.debug is False
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_flask_debug(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(ConfigurationError, match="FLASK_DEBUG"):
+        create_app(ProductionConfig)
+
+
+def test_secret_key_problem_accepts_a_generated_secret():
+    import secrets
+
+    assert secret_key_problem(secrets.token_urlsafe(50)) is None
+
+
+def test_two_apps_with_different_configs_live_in_one_process(tmp_path):
+    first = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db",
+                        "BLOG_TITLE": "First"})  # fmt: skip
+    second = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
+                         "BLOG_TITLE": "Second"})  # fmt: skip
+    with first.app_context():
+        db.create_all()
+        first_url = str(db.engine.url)
+    with second.app_context():
+        second_url = str(db.engine.url)
+        assert not db.inspect(db.engine).get_table_names()
+    assert first_url.endswith("a.db") and second_url.endswith("b.db")
+    assert first.config["BLOG_TITLE"] == "First" and second.config["BLOG_TITLE"] == "Second"

@@ -1,0 +1,81 @@
+from tests.factories import PASSWORD, DraftFactory, PostFactory, UserFactory
+
+
+def test_profile_lists_published_posts_and_hides_drafts_from_others(client, auth, user):
+    PostFactory(author=user, title="Visible post")
+    DraftFactory(author=user, title="Secret draft")
+    page = client.get("/@alice").data
+    assert b"Visible post" in page and b"Secret draft" not in page
+    auth.login()
+    page = client.get("/@Alice").data
+    assert b"Visible post" in page and b"Secret draft" in page
+
+
+def test_unknown_profile_is_404(client, db):
+    assert client.get("/@nobody").status_code == 404
+
+
+def test_settings_update_profile(client, auth, user):
+    auth.login()
+    response = client.post(
+        "/settings",
+        data={
+            "profile-username": "alice2",
+            "profile-email": "alice2@example.com",
+            "profile-bio": "I write.",
+            "profile-image": "",
+            "profile-save_profile": "Save profile",
+        },
+    )
+    assert response.status_code == 302
+    assert user.username == "alice2" and user.bio == "I write."
+    assert b"I write." in client.get("/@alice2").data
+
+
+def test_settings_refuses_a_taken_username(client, auth, user):
+    UserFactory(username="bob")
+    auth.login()
+    response = client.post(
+        "/settings",
+        data={
+            "profile-username": "Bob",
+            "profile-email": "alice@example.com",
+            "profile-save_profile": "Save profile",
+        },
+    )
+    assert response.status_code == 422
+    assert b"Username has already been taken" in response.data
+    assert user.username == "alice"
+
+
+def test_password_change_signs_out_other_browsers(app, client, auth, user):
+    other_browser = app.test_client()
+    other_browser.post("/login", data={"login": "alice", "password": PASSWORD, "remember": "y"})
+    assert other_browser.get("/settings").status_code == 200
+    auth.login()
+    response = client.post(
+        "/settings",
+        data={
+            "password-current_password": PASSWORD,
+            "password-new_password": "brand new password",
+            "password-change_password": "Change password",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/settings").status_code == 200  # this browser stays signed in
+    assert other_browser.get("/settings").status_code == 302  # the other one is signed out
+    assert user.check_password("brand new password")
+
+
+def test_password_change_needs_the_current_password(client, auth, user):
+    auth.login()
+    response = client.post(
+        "/settings",
+        data={
+            "password-current_password": "not it",
+            "password-new_password": "brand new password",
+            "password-change_password": "Change password",
+        },
+    )
+    assert response.status_code == 422
+    assert user.check_password(PASSWORD)
