@@ -20,8 +20,12 @@ def relative_time(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     seconds = ((now or datetime.now(UTC)) - value).total_seconds()
-    for limit, size, unit in ((60, 1, None), (3600, 60, "minute"), (86400, 3600, "hour"),
-                              (7 * 86400, 86400, "day")):  # fmt: skip
+    for limit, size, unit in (
+        (60, 1, None),
+        (3600, 60, "minute"),
+        (86400, 3600, "hour"),
+        (7 * 86400, 86400, "day"),
+    ):
         if seconds < limit:
             if unit is None:
                 return "just now"

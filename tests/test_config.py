@@ -17,8 +17,15 @@ STRONG_SECRET = "k" * 48
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
     """Run each test from an empty folder with none of the settings in the environment."""
-    for name in ("BLOG_ENV", "FLASK_ENV", "SECRET_KEY", "DATABASE_URL", "FLASK_DEBUG",
-                 "POSTS_PER_PAGE", "BLOG_TITLE"):  # fmt: skip
+    for name in (
+        "BLOG_ENV",
+        "FLASK_ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "FLASK_DEBUG",
+        "POSTS_PER_PAGE",
+        "BLOG_TITLE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -145,10 +152,20 @@ def test_secret_key_problem_accepts_a_generated_secret():
 
 
 def test_two_apps_with_different_configs_live_in_one_process(tmp_path):
-    first = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db",
-                        "BLOG_TITLE": "First"})  # fmt: skip
-    second = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
-                         "BLOG_TITLE": "Second"})  # fmt: skip
+    first = create_app(
+        {
+            "BLOG_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db",
+            "BLOG_TITLE": "First",
+        }
+    )
+    second = create_app(
+        {
+            "BLOG_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
+            "BLOG_TITLE": "Second",
+        }
+    )
     with first.app_context():
         db.create_all()
         first_url = str(db.engine.url)

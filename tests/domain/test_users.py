@@ -60,7 +60,11 @@ def test_a_disabled_account_cannot_sign_in(db):
 def test_update_profile_changes_only_given_fields(db):
     user = UserFactory(username="erin", bio="old")
     users.update_profile(user, {"bio": "new bio", "image": "https://img.example/e.png"})
-    assert (user.username, user.bio, user.image_url) == ("erin", "new bio", "https://img.example/e.png")
+    assert (user.username, user.bio, user.image_url) == (
+        "erin",
+        "new bio",
+        "https://img.example/e.png",
+    )
     with pytest.raises(ValidationError):
         users.update_profile(user, {"image": "javascript:alert(1)"})
     assert user.image_url == "https://img.example/e.png"

@@ -48,7 +48,9 @@ def test_drafts_are_invisible_to_everyone_else(client, auth, db):
     assert client.get("/posts/secret/edit").status_code == 404
 
 
-@pytest.mark.parametrize(("method", "path"), [("get", "/edit"), ("post", "/edit"), ("post", "/delete")])
+@pytest.mark.parametrize(
+    ("method", "path"), [("get", "/edit"), ("post", "/edit"), ("post", "/delete")]
+)
 def test_only_author_or_admin_may_change_a_post(client, auth, user, db, method, path):
     PostFactory(slug="theirs", author=UserFactory(username="owner"))
     auth.login()
@@ -62,7 +64,9 @@ def test_admin_may_edit_and_delete_any_post(client, auth, db):
     PostFactory(slug="theirs", author=UserFactory(username="owner"))
     UserFactory(username="boss", is_admin=True)
     auth.login("boss")
-    response = client.post("/posts/theirs/edit", data={"title": "Moderated", "body": "ok", "publish": "y"})
+    response = client.post(
+        "/posts/theirs/edit", data={"title": "Moderated", "body": "ok", "publish": "y"}
+    )
     assert response.status_code == 302
     assert db.session.query(Post).one().title == "Moderated"
     assert client.post("/posts/theirs/delete").status_code == 302
@@ -107,6 +111,8 @@ def test_double_submit_keeps_both_and_slugs_stay_unique(client, auth, user, db):
 def test_editing_keeps_the_slug(client, auth, user, db):
     PostFactory(slug="stable", author=user, title="Old")
     auth.login()
-    client.post("/posts/stable/edit", data={"title": "Brand new title", "body": "b", "publish": "y"})
+    client.post(
+        "/posts/stable/edit", data={"title": "Brand new title", "body": "b", "publish": "y"}
+    )
     assert client.get("/posts/stable").status_code == 200
     assert b"Brand new title" in client.get("/posts/stable").data

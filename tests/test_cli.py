@@ -1,0 +1,96 @@
+import sqlalchemy as sa
+
+from blog import schema
+from blog.extensions import db
+from blog.models import Post, Tag, User
+from tests.factories import PostFactory, UserFactory
+
+
+def test_init_db_is_idempotent(app):
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["blog", "init-db"])
+        assert result.exit_code == 0, result.output
+        assert "latest migration" in result.output
+    assert schema.pending_revisions() == []
+
+
+def test_init_db_drop_asks_first_and_keeps_data_when_refused(app):
+    PostFactory()
+    result = app.test_cli_runner().invoke(args=["blog", "init-db", "--drop"], input="n\n")
+    assert result.exit_code == 1
+    assert db.session.query(Post).count() == 1
+
+
+def test_init_db_drop_yes_wipes_and_rebuilds(app):
+    PostFactory()
+    result = app.test_cli_runner().invoke(args=["blog", "init-db", "--drop", "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    assert db.session.query(Post).count() == 0
+    assert schema.pending_revisions() == []
+
+
+def test_create_admin_takes_the_password_from_the_environment(app, monkeypatch):
+    monkeypatch.setenv("BLOG_ADMIN_PASSWORD", "a long admin password")
+    result = app.test_cli_runner().invoke(
+        args=["blog", "create-admin", "--username", "root", "--email", "root@example.com"]
+    )
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(sa.select(User).filter_by(username="root"))
+    assert admin.is_admin and admin.check_password("a long admin password")
+
+
+def test_create_admin_prompts_for_the_password(app, monkeypatch):
+    monkeypatch.delenv("BLOG_ADMIN_PASSWORD", raising=False)
+    result = app.test_cli_runner().invoke(
+        args=["blog", "create-admin", "--username", "boss", "--email", "boss@example.com"],
+        input="prompted password\nprompted password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(User).filter_by(username="boss")).is_admin
+
+
+def test_create_admin_promotes_an_existing_account(app):
+    UserFactory(username="existing")
+    result = app.test_cli_runner().invoke(
+        args=["blog", "create-admin", "--username", "existing", "--email", "x@example.com"]
+    )
+    assert result.exit_code == 0
+    assert db.session.scalar(sa.select(User).filter_by(username="existing")).is_admin
+
+
+def test_create_admin_reports_bad_input_without_a_traceback(app, monkeypatch):
+    monkeypatch.setenv("BLOG_ADMIN_PASSWORD", "short")
+    result = app.test_cli_runner().invoke(
+        args=["blog", "create-admin", "--username", "root", "--email", "root@example.com"]
+    )
+    assert result.exit_code == 1
+    assert "password is too short" in result.output
+    assert db.session.query(User).count() == 0
+
+
+def test_seed_creates_content_and_tops_up_when_repeated(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["blog", "seed", "--users", "3", "--posts", "25"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(User).count() == 3
+    assert db.session.query(Post).count() == 25
+    assert db.session.query(Tag).count() > 0
+    again = runner.invoke(args=["blog", "seed", "--users", "3", "--posts", "30"])
+    assert again.exit_code == 0
+    assert db.session.query(User).count() == 3
+    assert db.session.query(Post).count() == 30
+    slugs = db.session.scalars(sa.select(Post.slug)).all()
+    assert len(set(slugs)) == len(slugs)
+    assert all(p.body_html.startswith("<p>") for p in db.session.query(Post).limit(5))
+
+
+def test_seed_refuses_nonsense_numbers(app):
+    result = app.test_cli_runner().invoke(args=["blog", "seed", "--users", "0"])
+    assert result.exit_code == 2
+
+
+def test_shell_context_has_the_models(app):
+    context = app.make_shell_context()
+    assert {"db", "User", "Post", "Tag", "Comment"} <= set(context)

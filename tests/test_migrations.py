@@ -1,0 +1,78 @@
+"""The migrations build the schema from empty and remove it again, and match the models."""
+
+import warnings
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask_migrate import downgrade
+
+from blog import schema
+from blog.extensions import db
+from tests.conftest import make_app
+from tests.databases import fresh_database
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    with fresh_database("_migrations", tmp_path) as url:
+        app = make_app(url)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _differences(metadata: sa.MetaData) -> list:
+    with db.engine.connect() as connection, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLite can't reflect expression indexes; it says so
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+
+def test_upgrade_builds_everything_and_downgrade_removes_it(empty_app):
+    assert schema.is_empty()
+    assert schema.pending_revisions() == sorted(schema.head_revisions())
+    schema.upgrade_to_head()
+    tables = set(sa.inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables
+    assert schema.pending_revisions() == []
+    assert schema.current_revisions() == schema.head_revisions()
+
+    downgrade(revision="base")
+    assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    schema.upgrade_to_head()
+    assert set(db.metadata.tables) <= set(sa.inspect(db.engine).get_table_names())
+
+
+def test_models_and_migrations_agree(empty_app):
+    schema.upgrade_to_head()
+    assert _differences(db.metadata) == []
+
+
+def test_a_model_change_without_a_migration_is_caught(empty_app):
+    schema.upgrade_to_head()
+    changed = sa.MetaData(naming_convention=db.metadata.naming_convention)
+    for table in db.metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["posts"].append_column(sa.Column("subtitle", sa.String(80)))
+    differences = _differences(changed)
+    assert [d[0] for d in differences] == ["add_column"]
+    assert differences[0][3].name == "subtitle"
+
+
+@pytest.mark.parametrize(
+    ("username", "email"), [("ALICE", "other@example.com"), ("other", "Alice@Example.com")]
+)
+def test_the_database_itself_keeps_names_unique_ignoring_case(empty_app, username, email):
+    schema.upgrade_to_head()
+    insert = sa.text(
+        "INSERT INTO users (username, email, password_hash, bio, is_admin, is_disabled,"
+        " created_at, password_changed_at) VALUES (:u, :e, 'x', '', false, false,"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    with db.engine.begin() as connection:
+        connection.execute(insert, {"u": "alice", "e": "alice@example.com"})
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+        connection.execute(insert, {"u": username, "e": email})

@@ -1,0 +1,78 @@
+"""Every state-changing route needs POST and a valid CSRF token; the url map is the checklist."""
+
+import re
+
+import pytest
+
+from blog import create_app
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _rules():
+    app = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def _path(rule) -> str:
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", "x", rule.rule)
+
+
+STATE_CHANGING = [r for r in _rules() if r.methods & UNSAFE]
+
+
+def test_there_are_state_changing_routes_to_check():
+    assert len(STATE_CHANGING) >= 6
+
+
+@pytest.mark.parametrize("rule", STATE_CHANGING, ids=lambda r: r.endpoint)
+def test_unsafe_methods_without_a_csrf_token_are_refused(csrf_app, user, rule):
+    client = csrf_app.test_client()
+    with client.session_transaction() as session:  # a signed-in reader, so login_required passes
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    for method in sorted(rule.methods & UNSAFE):
+        response = client.open(_path(rule), method=method, data={"title": "t", "body": "b"})
+        assert response.status_code == 400, (rule.rule, method)
+        assert b"The form expired" in response.data
+
+
+@pytest.mark.parametrize("rule", STATE_CHANGING, ids=lambda r: r.endpoint)
+def test_state_changing_routes_do_not_change_state_on_get(rule):
+    """A route that takes POST either refuses GET or only shows its form on GET."""
+    if "GET" in rule.methods:
+        assert rule.endpoint in {
+            "auth.login",
+            "auth.register",
+            "posts.new",
+            "posts.edit",
+            "users.settings",
+        }
+    else:
+        assert rule.methods & UNSAFE
+
+
+def test_forms_carry_a_csrf_token_and_a_valid_token_is_accepted(csrf_app, db):
+    client = csrf_app.test_client()
+    page = client.get("/register").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": "ok",
+            "email": "ok@example.com",
+            "password": "password123",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_sign_out_form_has_a_token(csrf_app, user):
+    client = csrf_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    page = client.get("/").data.decode()
+    assert re.search(
+        r'action="/logout" method="post"[^>]*>\s*<input type="hidden" name="csrf_token"', page
+    )

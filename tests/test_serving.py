@@ -1,0 +1,141 @@
+"""The real entry points: gunicorn, the flask command, and what they print."""
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from blog import create_app
+from blog.logs import OneLineFormatter
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECRET = "s" * 50
+
+
+def _env(tmp_path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FLASK_DEBUG"}}
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", **extra})
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_production_without_a_secret_stops_with_one_line(tmp_path):
+    result = subprocess.run(
+        [BIN / "flask", "--app", "blog:create_app('production')", "routes"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY is not set" in lines[0] and "token_urlsafe" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_flask_app_blog_development_builds_the_database_itself(tmp_path):
+    result = subprocess.run(
+        [BIN / "flask", "--app", "blog", "routes"],
+        cwd=tmp_path,
+        env=_env(tmp_path, BLOG_ENV="development"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/posts/<slug>" in result.stdout
+    assert "applying migrations" in result.stderr
+
+
+def test_gunicorn_serves_wsgi_app_in_production(tmp_path):
+    env = _env(tmp_path, BLOG_ENV="production", SECRET_KEY=SECRET)
+    subprocess.run(
+        [BIN / "flask", "--app", "blog", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "--no-control-socket",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = _get_when_up(f"http://127.0.0.1:{port}/")
+        assert "Latest posts" in body
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Booting worker" in output
+
+
+def _get_when_up(url: str, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_log_records_are_single_lines_even_with_a_traceback():
+    try:
+        raise ValueError("first line\nsecond line")
+    except ValueError:
+        record = logging.LogRecord(
+            "blog", logging.ERROR, __file__, 1, "failed", None, sys.exc_info()
+        )
+    text = OneLineFormatter("%(message)s").format(record)
+    assert "\n" not in text and "ValueError" in text and "second line" in text
+
+
+def test_under_gunicorn_the_app_logs_through_its_handlers():
+    gunicorn_logger = logging.getLogger("gunicorn.error")
+    handler = logging.StreamHandler(sys.stderr)
+    gunicorn_logger.addHandler(handler)
+    gunicorn_logger.setLevel(logging.WARNING)
+    try:
+        app = create_app({"BLOG_ENV": "testing"})
+        assert app.logger.handlers == [handler]
+        assert app.logger.level == logging.WARNING
+    finally:
+        gunicorn_logger.removeHandler(handler)
+
+
+@pytest.mark.parametrize("env_name", ["testing", "development"])
+def test_outside_gunicorn_logs_go_to_stderr(env_name, monkeypatch):
+    monkeypatch.setattr("blog.config.DevelopmentConfig.AUTO_MIGRATE", False)
+    app = create_app({"BLOG_ENV": env_name, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    (handler,) = app.logger.handlers
+    assert handler.stream is sys.stderr
