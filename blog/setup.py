@@ -9,6 +9,7 @@ from typing import Any
 
 from dotenv import dotenv_values, find_dotenv
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from blog import config as cfg
 from blog.extensions import csrf, db, login_manager, migrate
@@ -105,7 +106,11 @@ def prepare_database(app: Flask) -> None:
             app.logger.info("empty database: applying migrations")
             schema.upgrade_to_head()
         elif app.config["ENV_NAME"] == "production":
-            lag = schema.pending_revisions()
+            try:
+                lag = schema.pending_revisions()
+            except SQLAlchemyError as error:  # the server still starts; requests will say why
+                app.logger.error("database unreachable at start: %s", error.__class__.__name__)
+                return
             if lag:
                 app.logger.warning(
                     "database schema is behind (%d migration(s) pending): run 'flask db upgrade'",

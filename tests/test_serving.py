@@ -139,3 +139,25 @@ def test_outside_gunicorn_logs_go_to_stderr(env_name, monkeypatch):
     app = create_app({"BLOG_ENV": env_name, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     (handler,) = app.logger.handlers
     assert handler.stream is sys.stderr
+
+
+def test_production_says_when_the_schema_is_behind(tmp_path):
+    env = _env(tmp_path, SECRET_KEY=SECRET)
+    command = [BIN / "flask", "--app", "blog:create_app('production')", "routes"]
+    behind = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert behind.returncode == 0
+    assert "database schema is behind" in behind.stderr
+    assert "flask db upgrade" in behind.stderr
+    upgrade = [BIN / "flask", "--app", "blog:create_app('production')", "db", "upgrade"]
+    subprocess.run(upgrade, cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+    current = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert "database schema is behind" not in current.stderr
+
+
+def test_production_starts_and_logs_when_the_database_is_unreachable(tmp_path):
+    env = _env(tmp_path, SECRET_KEY=SECRET, DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    command = [BIN / "flask", "--app", "blog:create_app('production')", "routes"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "database unreachable at start: OperationalError" in result.stderr
+    assert "Traceback" not in result.stderr
