@@ -31,10 +31,21 @@ ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+def _align_attribute(state) -> None:
+    """Table cells: markdown-it writes ``style="text-align:x"``, which the sanitiser drops (no
+    inline styles), so say it with the ``align`` attribute instead."""
+    for token in state.tokens:
+        style = token.attrs.get("style", "") if token.attrs else ""
+        if token.type in ("th_open", "td_open") and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrs["align"] = style.removeprefix("text-align:")
+
+
 @cache
 def _parser(comment: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable(["table", "strikethrough"])
+    parser.core.ruler.push("align_attribute", _align_attribute)
     if comment:
         parser.disable(["heading", "lheading", "image", "table"])
     return parser

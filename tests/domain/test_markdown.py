@@ -41,3 +41,9 @@ def test_comments_are_a_smaller_subset():
     html = render_comment("# Not a heading\n\n![img](https://e.example/i.png) **bold**")
     assert "<h1>" not in html and "<img" not in html
     assert "<strong>bold</strong>" in html
+
+
+def test_table_alignment_survives_without_inline_styles():
+    html = render_post("| a | b |\n|:-:|--:|\n| 1 | 2 |")
+    assert '<th align="center">a</th>' in html and '<td align="right">2</td>' in html
+    assert "style=" not in html
