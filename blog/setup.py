@@ -75,11 +75,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from blog.auth.routes import bp as auth_bp
+    from blog.comments.routes import bp as comments_bp
     from blog.main.routes import bp as main_bp
     from blog.posts.routes import bp as posts_bp
     from blog.users.routes import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp, posts_bp, users_bp):
+    for blueprint in (main_bp, auth_bp, posts_bp, comments_bp, users_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,7 +5,7 @@ import pytest
 from tests.factories import PostFactory, UserFactory
 
 PAGES = ["/", "/tags/common", "/@prolific", "/posts/post-0"]
-MOST_STATEMENTS = 6
+MOST_STATEMENTS = 8
 
 
 def _write_posts(author, start: int, stop: int) -> None:

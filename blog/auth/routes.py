@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -10,18 +8,9 @@ from blog.auth.forms import LoginForm, RegisterForm
 from blog.domain import users
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.forms import attach_errors
+from blog.redirects import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return None
-    return target
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -16,6 +16,6 @@ def load_user(value: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.get_id() != value:
+    if user is None or user.is_disabled or user.get_id() != value:
         return None
     return user

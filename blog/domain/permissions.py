@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blog.models import Post, User
+from blog.models import Comment, Post, User
 
 
 def _signed_in(user: User | None) -> bool:
@@ -16,3 +16,10 @@ def can_view_post(user: User | None, post: Post) -> bool:
 
 def can_edit_post(user: User | None, post: Post) -> bool:
     return _signed_in(user) and (user.id == post.author_id or user.is_admin)
+
+
+def can_delete_comment(user: User | None, comment: Comment) -> bool:
+    """The comment's author, the post's author (it is their page) and admins."""
+    return _signed_in(user) and (
+        user.is_admin or user.id in (comment.author_id, comment.post.author_id)
+    )

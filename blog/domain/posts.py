@@ -112,3 +112,7 @@ def delete_post(post: Post, user: User) -> None:
         raise PermissionDenied("Only the author or an admin can delete this post.")
     db.session.delete(post)
     db.session.commit()
+
+
+def unpublish_post(post: Post, user: User) -> None:
+    update_post(post, user, {"publish": False})

@@ -15,9 +15,10 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blog.domain.errors import NotFound
 from blog.domain.permissions import can_edit_post, can_view_post
+from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
-from blog.models import Post, PostStatus, PostTag, Tag, User
+from blog.models import Post, PostStatus, PostTag, Tag, User, favorites, follows
 
 MAX_PAGE = 10_000
 NAME_PATTERN = re.compile(r"^[^\x00-\x1f\x7f/]{1,255}$")
@@ -49,12 +50,28 @@ def _published():
     )
 
 
-def _paginate(statement, page: int, per_page: int) -> Pagination:
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False, max_per_page=100)
+def _paginate(statement, viewer: User | None, page: int, per_page: int) -> Pagination:
+    """A page of posts with their counts and the viewer's flags attached."""
+    pagination = db.paginate(
+        statement, page=page, per_page=per_page, error_out=False, max_per_page=100
+    )
+    attach_post_stats(pagination.items, viewer)
+    return pagination
 
 
-def home_posts(page: int, per_page: int) -> Pagination:
-    return _paginate(_published(), page, per_page)
+def home_posts(viewer: User | None, page: int, per_page: int) -> Pagination:
+    return _paginate(_published(), viewer, page, per_page)
+
+
+def feed_posts(reader: User, page: int, per_page: int) -> Pagination:
+    """Published posts by the authors ``reader`` follows, newest first."""
+    followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader.id)
+    return _paginate(_published().where(Post.author_id.in_(followed)), reader, page, per_page)
+
+
+def favorited_posts(user: User, viewer: User | None, page: int, per_page: int) -> Pagination:
+    liked = sa.select(favorites.c.post_id).where(favorites.c.user_id == user.id)
+    return _paginate(_published().where(Post.id.in_(liked)), viewer, page, per_page)
 
 
 def author_posts(author: User, viewer: User | None, page: int, per_page: int) -> Pagination:
@@ -68,12 +85,47 @@ def author_posts(author: User, viewer: User | None, page: int, per_page: int) ->
         )
     else:
         statement = _published().where(Post.author_id == author.id)
-    return _paginate(statement, page, per_page)
+    return _paginate(statement, viewer, page, per_page)
 
 
-def tag_posts(tag: Tag, page: int, per_page: int) -> Pagination:
+def tag_posts(tag: Tag, viewer: User | None, page: int, per_page: int) -> Pagination:
     tagged = sa.select(PostTag.post_id).where(PostTag.tag_id == tag.id)
-    return _paginate(_published().where(Post.id.in_(tagged)), page, per_page)
+    return _paginate(_published().where(Post.id.in_(tagged)), viewer, page, per_page)
+
+
+def popular_tags(limit: int = 20) -> list[tuple[str, int]]:
+    """The most used tags on published posts, with how many posts carry each."""
+    uses = sa.func.count(PostTag.post_id).label("uses")
+    statement = (
+        sa.select(Tag.name, uses)
+        .join(PostTag, PostTag.tag_id == Tag.id)
+        .join(Post, Post.id == PostTag.post_id)
+        .where(Post.status == PostStatus.PUBLISHED)
+        .group_by(Tag.name)
+        .order_by(uses.desc(), Tag.name)
+        .limit(limit)
+    )
+    return [(name, count) for name, count in db.session.execute(statement)]
+
+
+def suggested_authors(reader: User, limit: int = 5) -> list[User]:
+    """Authors with the most published posts whom ``reader`` doesn't follow yet."""
+    followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader.id)
+    published = sa.func.count(Post.id)
+    statement = (
+        sa.select(User)
+        .join(Post, Post.author_id == User.id)
+        .where(
+            Post.status == PostStatus.PUBLISHED,
+            User.id != reader.id,
+            User.id.not_in(followed),
+            User.is_disabled.is_(False),
+        )
+        .group_by(User.id)
+        .order_by(published.desc(), User.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
 
 
 def get_tag(name: str) -> Tag:

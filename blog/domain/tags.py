@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from blog.domain.errors import ValidationError
+from blog.domain.rows import insert_ignoring_conflicts
 from blog.extensions import db
-from blog.models import Tag
+from blog.models import PostTag, Tag
 from blog.models.post import TAG_MAX, TAGS_PER_POST_MAX
 
 
@@ -47,11 +46,41 @@ def get_or_create_tags(names: list[str]) -> dict[str, Tag]:
     """The Tag rows for ``names``, creating the missing ones without racing other writers."""
     if not names:
         return {}
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(Tag)
-        .values([{"name": n} for n in names])
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
+    insert_ignoring_conflicts(Tag, [{"name": name} for name in names])
     tags = db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))
     return {tag.name: tag for tag in tags}
+
+
+def rename_tag(tag: Tag, new_name: Any) -> Tag:
+    """Rename ``tag``; renaming to an existing tag's name merges the two (posts keep one copy)."""
+    names = clean_tag_list([new_name] if isinstance(new_name, str) else new_name, "name")
+    if len(names) != 1:
+        raise ValidationError.single("name", "can't be blank")
+    target = db.session.scalar(sa.select(Tag).where(Tag.name == names[0]))
+    if target is None or target.id == tag.id:
+        tag.name = names[0]
+        db.session.commit()
+        return tag
+    return merge_tags([tag], target)
+
+
+def merge_tags(sources: list[Tag], target: Tag) -> Tag:
+    """Move every post from ``sources`` to ``target`` and delete the sources.
+
+    A post carrying two of the merged tags ends up with ``target`` once; the rows left on the
+    sources go with them (the foreign key cascades).
+    """
+    source_ids = [tag.id for tag in sources if tag.id != target.id]
+    if not source_ids:
+        return target
+    already = sa.select(PostTag.post_id).where(PostTag.tag_id == target.id)
+    db.session.execute(
+        sa.update(PostTag)
+        .where(PostTag.tag_id.in_(source_ids), PostTag.post_id.not_in(already))
+        .values(tag_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(sa.delete(Tag).where(Tag.id.in_(source_ids)))
+    db.session.commit()
+    db.session.expire_all()
+    return target

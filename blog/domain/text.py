@@ -51,3 +51,15 @@ def collect(*checks) -> list:
     if errors:
         raise ValidationError(errors)
     return values
+
+
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value: Any) -> int | None:
+    """A positive row id from a URL or a form, or None (never an error the database would raise)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None

@@ -156,3 +156,18 @@ def change_password(user: User, current: Any, new: Any) -> None:
         raise ValidationError.single("current_password", "is not your current password")
     user.set_password(clean_password(new, "new_password"))
     db.session.commit()
+
+
+def set_admin(user: User, is_admin: bool, acting: User) -> None:
+    if user.id == acting.id and not is_admin:
+        raise PermissionDenied("You can't remove your own admin rights.")
+    user.is_admin = is_admin
+    db.session.commit()
+
+
+def set_disabled(user: User, disabled: bool, acting: User) -> None:
+    """A disabled account can't sign in, and its open sessions stop working at once."""
+    if user.id == acting.id and disabled:
+        raise PermissionDenied("You can't disable your own account.")
+    user.is_disabled = disabled
+    db.session.commit()

@@ -83,6 +83,9 @@ class Post(db.Model):
         order_by=PostTag.position, cascade="all, delete-orphan", passive_deletes=True
     )
 
+    stats = None
+    """Counts and flags for the reader, set by :func:`blog.domain.stats.attach_post_stats`."""
+
     def __repr__(self) -> str:
         return f"<Post {self.slug}>"
 

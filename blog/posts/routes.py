@@ -3,12 +3,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from blog.domain import posts, queries
+from blog.domain import posts, queries, social
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
 from blog.forms import attach_errors
 from blog.markdown import render_post
 from blog.posts.forms import PostForm
+from blog.posts.views import render_post_page
+from blog.redirects import redirect_back
 
 bp = Blueprint("posts", __name__, template_folder="templates")
 
@@ -40,8 +42,23 @@ def new():
 
 @bp.get("/posts/<slug>")
 def show(slug: str):
+    return render_post_page(queries.get_post(slug, current_user))
+
+
+@bp.post("/posts/<slug>/favorite")
+@login_required
+def favorite(slug: str):
     post = queries.get_post(slug, current_user)
-    return render_template("posts/show.html", post=post, can_edit=can_edit_post(current_user, post))
+    social.favorite(current_user, post)
+    return redirect_back(url_for("posts.show", slug=post.slug))
+
+
+@bp.post("/posts/<slug>/unfavorite")
+@login_required
+def unfavorite(slug: str):
+    post = queries.get_post(slug, current_user)
+    social.unfavorite(current_user, post)
+    return redirect_back(url_for("posts.show", slug=post.slug))
 
 
 @bp.route("/posts/<slug>/edit", methods=["GET", "POST"])

@@ -1,21 +1,80 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user
 
-from blog.domain import queries, users
+from blog.domain import queries, social, stats, users
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
+from blog.redirects import redirect_back
+from blog.users import avatars
 from blog.users.forms import PasswordForm, ProfileForm
 
 bp = Blueprint("users", __name__, template_folder="templates")
 
 
+def _render_profile(author, posts, tab: str):
+    return render_template(
+        "users/profile.html",
+        author=author,
+        posts=posts,
+        tab=tab,
+        stats=stats.profile_stats(author, current_user),
+    )
+
+
+def _page_args() -> tuple[int, int]:
+    return queries.page_number(request.args.get("page")), current_app.config["POSTS_PER_PAGE"]
+
+
 @bp.get("/@<username>")
 def profile(username: str):
     author = queries.get_author(username)
-    page = queries.page_number(request.args.get("page"))
-    viewer = current_user if current_user.is_authenticated else None
-    posts = queries.author_posts(author, viewer, page, current_app.config["POSTS_PER_PAGE"])
-    return render_template("users/profile.html", author=author, posts=posts)
+    posts = queries.author_posts(author, current_user, *_page_args())
+    return _render_profile(author, posts, "posts")
+
+
+@bp.get("/@<username>/favorites")
+def favorites(username: str):
+    author = queries.get_author(username)
+    posts = queries.favorited_posts(author, current_user, *_page_args())
+    return _render_profile(author, posts, "favorites")
+
+
+@bp.post("/@<username>/follow")
+@login_required
+def follow(username: str):
+    author = queries.get_author(username)
+    try:
+        social.follow(current_user, author)
+    except ValidationError as error:
+        flash(" ".join(error.errors["profile"]), "error")
+    return redirect_back(url_for("users.profile", username=author.username))
+
+
+@bp.post("/@<username>/unfollow")
+@login_required
+def unfollow(username: str):
+    author = queries.get_author(username)
+    social.unfollow(current_user, author)
+    return redirect_back(url_for("users.profile", username=author.username))
+
+
+@bp.get("/avatars/<username>.svg")
+def avatar(username: str):
+    """A generated avatar (initial on a colour from the name): no network, cached for a day."""
+    svg = render_template("users/avatar.svg", **avatars.avatar_for(username))
+    response = make_response(svg)
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,0 +1,151 @@
+"""Admin views. Every change goes through the domain layer and is logged with who made it."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import SecureForm
+from flask_login import current_user
+
+from blog.domain import posts, tags, users
+from blog.domain.errors import DomainError, ValidationError
+from blog.extensions import db
+from blog.models import Comment, Post, PostStatus, Tag, User
+
+
+def log_admin_action(message: str, *args) -> None:
+    current_app.logger.info("admin %s: " + message, current_user.username, *args)
+
+
+class AdminOnly:
+    """Anonymous readers are sent to sign in; signed-in non-admins get a 403."""
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.is_admin
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+
+class DashboardView(AdminOnly, AdminIndexView):
+    @expose("/")
+    def index(self):
+        counts = {
+            "Users": db.session.query(User).count(),
+            "Published posts": db.session.query(Post)
+            .filter_by(status=PostStatus.PUBLISHED)
+            .count(),
+            "Drafts": db.session.query(Post).filter_by(status=PostStatus.DRAFT).count(),
+            "Comments": db.session.query(Comment).count(),
+            "Tags": db.session.query(Tag).count(),
+        }
+        return self.render("admin/dashboard.html", counts=counts)
+
+
+class BaseAdminView(AdminOnly, ModelView):
+    form_base_class = SecureForm  # a CSRF token in every admin form, action and delete button
+    can_create = False
+    can_view_details = True
+    page_size = 50
+
+    def _run(self, ids, change, done: str) -> None:
+        """Apply ``change`` to each selected row, reporting what the domain refused."""
+        changed = 0
+        for row in db.session.scalars(db.select(self.model).where(self.model.id.in_(ids))):
+            try:
+                change(row)
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error) or "Not allowed.", "error")
+            else:
+                log_admin_action("%s %s #%s", done, self.model.__name__.lower(), row.id)
+                changed += 1
+        flash(f"{done.capitalize()} {changed} {self.model.__name__.lower()}(s).", "success")
+
+    def delete_model(self, model) -> bool:
+        log_admin_action("deleted %s #%s", self.model.__name__.lower(), model.id)
+        return super().delete_model(model)
+
+
+class UserAdmin(BaseAdminView):
+    column_list = ("username", "email", "is_admin", "is_disabled", "created_at")
+    column_searchable_list = ("username", "email")
+    column_filters = ("is_admin", "is_disabled")
+    column_default_sort = ("created_at", True)
+    column_exclude_list = ("password_hash",)
+    column_details_exclude_list = ("password_hash",)
+    can_delete = False  # disable accounts instead: their posts and comments stay attributed
+    can_edit = False
+
+    @action("promote", "Make admin")
+    def promote(self, ids):
+        self._run(ids, lambda u: users.set_admin(u, True, current_user), "promoted")
+
+    @action("demote", "Remove admin")
+    def demote(self, ids):
+        self._run(ids, lambda u: users.set_admin(u, False, current_user), "demoted")
+
+    @action("disable", "Disable account", "Disabled accounts can't sign in or use the API.")
+    def disable(self, ids):
+        self._run(ids, lambda u: users.set_disabled(u, True, current_user), "disabled")
+
+    @action("enable", "Enable account")
+    def enable(self, ids):
+        self._run(ids, lambda u: users.set_disabled(u, False, current_user), "enabled")
+
+
+class PostAdmin(BaseAdminView):
+    column_list = ("title", "author", "status", "published_at", "updated_at")
+    column_searchable_list = ("title", "slug")
+    column_filters = ("status",)
+    column_default_sort = ("created_at", True)
+    column_details_exclude_list = ("body_html",)
+    can_edit = False
+
+    @action("unpublish", "Unpublish", "Turn the selected posts back into drafts?")
+    def unpublish(self, ids):
+        self._run(ids, lambda p: posts.unpublish_post(p, current_user), "unpublished")
+
+
+class CommentAdmin(BaseAdminView):
+    column_list = ("body", "author", "post", "created_at")
+    column_searchable_list = ("body",)
+    column_default_sort = ("created_at", True)
+    column_details_exclude_list = ("body_html",)
+    can_edit = False
+
+
+class TagAdmin(BaseAdminView):
+    """Rename a tag with Edit; renaming it to an existing tag merges the two."""
+
+    column_list = ("name",)
+    column_searchable_list = ("name",)
+    column_default_sort = "name"
+    form_columns = ("name",)
+    can_edit = True
+
+    def update_model(self, form, model) -> bool:
+        old_name, new_name = model.name, form.name.data
+        db.session.expire(model)  # keep the row as it is until the domain has checked the name
+        try:
+            result = tags.rename_tag(model, new_name)
+        except ValidationError as error:
+            flash(f"Tag {' '.join(error.errors.get('name', ['is invalid']))}", "error")
+            return False
+        log_admin_action("renamed tag %r to %r", old_name, result.name)
+        return True
+
+    @action("merge", "Merge", "Merge the selected tags into the first one (alphabetically)?")
+    def merge(self, ids):
+        selected = db.session.scalars(db.select(Tag).where(Tag.id.in_(ids)).order_by(Tag.name))
+        selected = list(selected)
+        if len(selected) < 2:
+            flash("Select at least two tags to merge.", "error")
+            return
+        target = tags.merge_tags(selected[1:], selected[0])
+        log_admin_action("merged %d tags into %r", len(selected) - 1, target.name)
+        flash(f"Merged {len(selected) - 1} tag(s) into {target.name}.", "success")

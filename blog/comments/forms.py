@@ -1,0 +1,15 @@
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from blog.models.post import COMMENT_MAX
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        validators=[DataRequired(), Length(max=COMMENT_MAX)],
+        description="Markdown: **bold**, _italic_, `code`, [links](https://…), lists and quotes.",
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField("Post comment")

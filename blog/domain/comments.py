@@ -1,0 +1,53 @@
+"""Comments on posts: who may write, read and remove them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from blog.domain.errors import NotFound, PermissionDenied
+from blog.domain.permissions import can_delete_comment
+from blog.domain.text import clean_text, parse_id
+from blog.extensions import db
+from blog.markdown import render_comment
+from blog.models import Comment, Post, User
+from blog.models.post import COMMENT_MAX
+
+
+def add_comment(post: Post, author: User, body: Any) -> Comment:
+    """A comment by ``author``; only published posts take comments."""
+    if not post.is_published:
+        raise PermissionDenied("Drafts can't be commented on.")
+    text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
+    comment = Comment(post=post, author=author, body=text, body_html=render_comment(text))
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def post_comments(post: Post) -> list[Comment]:
+    """The post's comments, oldest first (newest last), with their authors, in one statement."""
+    statement = (
+        sa.select(Comment)
+        .where(Comment.post_id == post.id)
+        .order_by(Comment.created_at, Comment.id)
+        .options(so.joinedload(Comment.author))
+    )
+    return list(db.session.scalars(statement))
+
+
+def get_comment(post: Post, comment_id: Any) -> Comment:
+    comment_id = parse_id(comment_id)
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    if comment is None or comment.post_id != post.id:
+        raise NotFound("No such comment.")
+    return comment
+
+
+def delete_comment(comment: Comment, user: User | None) -> None:
+    if not can_delete_comment(user, comment):
+        raise PermissionDenied("Only the comment's author, the post's author or an admin can.")
+    db.session.delete(comment)
+    db.session.commit()

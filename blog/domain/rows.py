@@ -1,0 +1,21 @@
+"""Row-level helpers the domain shares."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from blog.extensions import db
+
+
+def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
+    """INSERT the rows, skipping any that would break a unique key.
+
+    Safe when two requests race to add the same row (a double click, two workers): the database
+    settles it, no one gets an error.
+    """
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(target).values(rows).on_conflict_do_nothing())

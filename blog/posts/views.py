@@ -1,0 +1,25 @@
+"""The post page, shared by the post view and the comment form that posts back to it."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from blog.comments.forms import CommentForm
+from blog.domain import comments
+from blog.domain.permissions import can_delete_comment, can_edit_post
+from blog.domain.stats import attach_post_stats
+from blog.models import Post
+
+
+def render_post_page(post: Post, comment_form: CommentForm | None = None) -> str:
+    attach_post_stats([post], current_user)
+    post_comments = comments.post_comments(post)
+    return render_template(
+        "posts/show.html",
+        post=post,
+        comments=post_comments,
+        comment_form=comment_form or CommentForm(formdata=None),
+        can_edit=can_edit_post(current_user, post),
+        deletable={c.id for c in post_comments if can_delete_comment(current_user, c)},
+    )
