@@ -23,6 +23,7 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     logs.configure_logging(app)
     setup.register_extensions(app)
     setup.register_blueprints(app)
+    setup.register_admin(app)
     setup.register_template_helpers(app)
     errors.register_error_handlers(app)
     cli.register_cli(app)

@@ -16,11 +16,12 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from werkzeug.security import generate_password_hash
 
+from blog.domain.rows import insert_ignoring_conflicts
 from blog.domain.slugs import SUFFIX_ROOM
 from blog.domain.tags import get_or_create_tags
 from blog.extensions import db
-from blog.markdown import render_post
-from blog.models import Post, PostStatus, PostTag, User, utcnow
+from blog.markdown import render_comment, render_post
+from blog.models import Comment, Post, PostStatus, PostTag, User, favorites, follows, utcnow
 from blog.models.post import SLUG_MAX
 
 DEMO_PASSWORD = "demo-password"
@@ -50,6 +51,48 @@ def _markdown_body(fake: Faker) -> str:
 def _demo_user_ids() -> list[int]:
     statement = sa.select(User.id).where(User.email.like(f"demo%@{DEMO_DOMAIN}")).order_by(User.id)
     return list(db.session.scalars(statement))
+
+
+def _comment_texts(fake: Faker) -> list[str]:
+    texts = [fake.paragraph(nb_sentences=n) for n in (1, 2, 3) * 20]
+    texts += [f"Thanks for this! **{fake.sentence(nb_words=5)}**" for _ in range(20)]
+    texts += [f"> {fake.sentence()}\n\n{fake.paragraph(nb_sentences=2)}" for _ in range(20)]
+    return texts
+
+
+def _seed_reactions(rng, post_ids, user_ids, comment_pool, now) -> None:
+    """Favorites on most posts and a few comments on some, from the demo authors."""
+    liked, comments = [], []
+    for post_id in post_ids:
+        for user_id in rng.sample(user_ids, min(len(user_ids), rng.randint(0, 5))):
+            liked.append({"user_id": user_id, "post_id": post_id, "created_at": now})
+        if rng.random() < 0.35:
+            for _ in range(rng.randint(1, 3)):
+                body, html = rng.choice(comment_pool)
+                comments.append(
+                    {
+                        "post_id": post_id,
+                        "author_id": rng.choice(user_ids),
+                        "body": body,
+                        "body_html": html,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+    insert_ignoring_conflicts(favorites, liked)
+    if comments:
+        db.session.execute(sa.insert(Comment), comments)
+
+
+def _seed_follows(rng: random.Random, user_ids: list[int]) -> None:
+    rows = [
+        {"follower_id": follower, "followed_id": followed, "created_at": utcnow()}
+        for follower in user_ids
+        for followed in rng.sample(user_ids, min(len(user_ids), 4))
+        if followed != follower
+    ]
+    insert_ignoring_conflicts(follows, rows)
+    db.session.commit()
 
 
 def _seed_users(fake: Faker, wanted: int) -> list[int]:
@@ -84,6 +127,7 @@ def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
     bodies = [_markdown_body(fake) for _ in range(BODY_POOL)]
     rendered = [render_post(body) for body in bodies]
     tag_ids = [tag.id for tag in get_or_create_tags(TAG_POOL).values()]
+    comment_pool = [(text, render_comment(text)) for text in _comment_texts(fake)]
     rng = random.Random(done)
     now = utcnow()
     with click.progressbar(length=missing, label="Writing posts") as bar:
@@ -118,6 +162,8 @@ def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
             ]
             if links:
                 db.session.execute(sa.insert(PostTag), links)
+            published_ids = [i for i, row in zip(ids, rows, strict=True) if row["published_at"]]
+            _seed_reactions(rng, published_ids, author_ids, comment_pool, now)
             db.session.commit()
             bar.update(count)
     return missing
@@ -133,10 +179,14 @@ def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
 @click.option("--seed", "random_seed", default=2024, show_default=True, help="Faker seed.")
 @with_appcontext
 def seed_command(user_count: int, post_count: int, random_seed: int) -> None:
-    """Fill the blog with demo authors and posts (repeatable: tops up to the numbers given)."""
+    """Fill the blog with demo authors, posts, comments, favorites and follows.
+
+    Repeatable: it tops up to the numbers given.
+    """
     fake = Faker()
     Faker.seed(random_seed)
     author_ids = _seed_users(fake, user_count)
+    _seed_follows(random.Random(random_seed), author_ids)
     written = _seed_posts(fake, author_ids, post_count)
     click.echo(
         f"{len(author_ids)} demo authors (password: {DEMO_PASSWORD!r}), {written} new posts."

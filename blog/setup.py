@@ -84,6 +84,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_admin(app: Flask) -> None:
+    from blog.admin.panel import init_admin
+
+    init_admin(app)
+
+
 def register_template_helpers(app: Flask) -> None:
     from blog import templating
 

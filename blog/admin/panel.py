@@ -21,8 +21,14 @@ def init_admin(app: Flask) -> Admin:
         index_view=DashboardView(name="Dashboard", url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/blog_base.html"),
     )
-    admin.add_view(UserAdmin(User, db.session, name="Users"))
-    admin.add_view(PostAdmin(Post, db.session, name="Posts"))
-    admin.add_view(CommentAdmin(Comment, db.session, name="Comments"))
-    admin.add_view(TagAdmin(Tag, db.session, name="Tags"))
+    for view, model in (
+        (UserAdmin, User),
+        (PostAdmin, Post),
+        (CommentAdmin, Comment),
+        (TagAdmin, Tag),
+    ):
+        table = model.__tablename__
+        admin.add_view(
+            view(model, db, name=table.capitalize(), endpoint=f"admin_{table}", url=table)
+        )
     return admin

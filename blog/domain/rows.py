@@ -18,4 +18,4 @@ def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(target).values(rows).on_conflict_do_nothing())
+    db.session.execute(insert(target).on_conflict_do_nothing(), rows)
