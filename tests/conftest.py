@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from blog import create_app
@@ -26,7 +26,7 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        if _db.session.registry.has():
+        if has_app_context() and _db.session.registry.has():
             _db.session.expire_all()
         return response
 

@@ -7,8 +7,8 @@ from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
 from blog.extensions import db
-from blog.markdown import render_post
-from blog.models import Post, PostStatus, PostTag, Tag, User, utcnow
+from blog.markdown import render_comment, render_post
+from blog.models import Comment, Post, PostStatus, PostTag, Tag, User, utcnow
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashing is slow on purpose: do it once
@@ -66,3 +66,13 @@ class PostFactory(BaseFactory):
 class DraftFactory(PostFactory):
     status = PostStatus.DRAFT
     published_at = None
+
+
+class CommentFactory(BaseFactory):
+    class Meta:
+        model = Comment
+
+    body = factory.Faker("sentence")
+    body_html = factory.LazyAttribute(lambda c: render_comment(c.body))
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(UserFactory)

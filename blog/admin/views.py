@@ -6,17 +6,32 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import SecureForm
+from flask_admin.form import BaseForm
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from blog.domain import posts, tags, users
 from blog.domain.errors import DomainError, ValidationError
+from blog.domain.text import parse_id
 from blog.extensions import db
 from blog.models import Comment, Post, PostStatus, Tag, User
 
 
+def row_ids(raw_ids) -> list[int]:
+    """The row ids an action form sent, as integers (malformed ones are dropped)."""
+    return [number for number in map(parse_id, raw_ids) if number is not None]
+
+
 def log_admin_action(message: str, *args) -> None:
     current_app.logger.info("admin %s: " + message, current_user.username, *args)
+
+
+class AdminForm(BaseForm):
+    """Flask-Admin forms carrying Flask-WTF's CSRF token: the one CSRFProtect checks on every
+    POST of the site, so admin forms, actions and delete buttons are protected alike."""
+
+    class Meta(FlaskForm.Meta):
+        pass
 
 
 class AdminOnly:
@@ -47,7 +62,7 @@ class DashboardView(AdminOnly, AdminIndexView):
 
 
 class BaseAdminView(AdminOnly, ModelView):
-    form_base_class = SecureForm  # a CSRF token in every admin form, action and delete button
+    form_base_class = AdminForm
     can_create = False
     can_view_details = True
     page_size = 50
@@ -55,7 +70,7 @@ class BaseAdminView(AdminOnly, ModelView):
     def _run(self, ids, change, done: str) -> None:
         """Apply ``change`` to each selected row, reporting what the domain refused."""
         changed = 0
-        for row in db.session.scalars(db.select(self.model).where(self.model.id.in_(ids))):
+        for row in db.session.scalars(db.select(self.model).where(self.model.id.in_(row_ids(ids)))):
             try:
                 change(row)
             except DomainError as error:
@@ -141,8 +156,8 @@ class TagAdmin(BaseAdminView):
 
     @action("merge", "Merge", "Merge the selected tags into the first one (alphabetically)?")
     def merge(self, ids):
-        selected = db.session.scalars(db.select(Tag).where(Tag.id.in_(ids)).order_by(Tag.name))
-        selected = list(selected)
+        chosen = db.select(Tag).where(Tag.id.in_(row_ids(ids))).order_by(Tag.name)
+        selected = list(db.session.scalars(chosen))
         if len(selected) < 2:
             flash("Select at least two tags to merge.", "error")
             return

@@ -8,6 +8,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from blog.extensions import db
 
 
+def dialect_insert(target):
+    """An INSERT for the session's database, which offers ``on_conflict_do_nothing()``."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(target)
+
+
 def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
     """INSERT the rows, skipping any that would break a unique key.
 
@@ -16,6 +22,4 @@ def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
     """
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(target).on_conflict_do_nothing(), rows)
+    db.session.execute(dialect_insert(target).on_conflict_do_nothing(), rows)

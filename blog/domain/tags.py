@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from blog.domain.errors import ValidationError
-from blog.domain.rows import insert_ignoring_conflicts
+from blog.domain.rows import dialect_insert, insert_ignoring_conflicts
 from blog.extensions import db
 from blog.models import PostTag, Tag
 from blog.models.post import TAG_MAX, TAGS_PER_POST_MAX
@@ -67,19 +67,23 @@ def rename_tag(tag: Tag, new_name: Any) -> Tag:
 def merge_tags(sources: list[Tag], target: Tag) -> Tag:
     """Move every post from ``sources`` to ``target`` and delete the sources.
 
-    A post carrying two of the merged tags ends up with ``target`` once; the rows left on the
-    sources go with them (the foreign key cascades).
+    A post carrying several of the merged tags ends up with ``target`` once, where the first of
+    them stood.
     """
     source_ids = [tag.id for tag in sources if tag.id != target.id]
     if not source_ids:
         return target
-    already = sa.select(PostTag.post_id).where(PostTag.tag_id == target.id)
-    db.session.execute(
-        sa.update(PostTag)
-        .where(PostTag.tag_id.in_(source_ids), PostTag.post_id.not_in(already))
-        .values(tag_id=target.id)
-        .execution_options(synchronize_session=False)
+    moved = (
+        sa.select(PostTag.post_id, sa.literal(target.id), sa.func.min(PostTag.position))
+        .where(PostTag.tag_id.in_(source_ids))
+        .group_by(PostTag.post_id)
     )
+    db.session.execute(
+        dialect_insert(PostTag)
+        .from_select(["post_id", "tag_id", "position"], moved)
+        .on_conflict_do_nothing()
+    )
+    db.session.execute(sa.delete(PostTag).where(PostTag.tag_id.in_(source_ids)))
     db.session.execute(sa.delete(Tag).where(Tag.id.in_(source_ids)))
     db.session.commit()
     db.session.expire_all()
