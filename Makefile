@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := blog
 
-.PHONY: help install run test test-sqlite test-postgres lint format migrate seed clean lock
+.PHONY: help install run test lint format migration seed screenshots clean lock
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
@@ -13,6 +13,7 @@ help:
 	@echo "make format     ruff format and fix"
 	@echo "make seed       demo content: 20 authors, 500 posts"
 	@echo "make migration  autogenerate a migration after a model change (make migration m='what changed')"
+	@echo "make screenshots  retake docs/screenshots/ with the browser tests (needs chromium)"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml"
 
 $(BIN)/flask: pyproject.toml requirements.lock
@@ -45,6 +46,9 @@ format: install
 
 seed: install
 	$(BIN)/flask blog seed --users 20 --posts 500
+
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/browser/test_layout.py -k screenshots
 
 migration: install
 	$(BIN)/flask db migrate -m "$(m)"
