@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -29,6 +30,14 @@ class IsolatedClient(FlaskClient):
         if has_app_context() and _db.session.registry.has():
             _db.session.expire_all()
         return response
+
+
+def csrf_token_in(html: str) -> str:
+    """The first CSRF token in a page, whatever the attribute order of its hidden input."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if 'name="csrf_token"' in tag:
+            return re.search(r'value="([^"]+)"', tag).group(1)
+    raise AssertionError("no CSRF token in the page")
 
 
 def make_app(database_url: str, **overrides) -> Flask:

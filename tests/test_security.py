@@ -5,6 +5,7 @@ import re
 import pytest
 
 from blog import create_app
+from tests.conftest import csrf_token_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -57,7 +58,7 @@ def test_state_changing_routes_do_not_change_state_on_get(rule):
 def test_forms_carry_a_csrf_token_and_a_valid_token_is_accepted(csrf_app, db):
     client = csrf_app.test_client()
     page = client.get("/register").data.decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     response = client.post(
         "/register",
         data={

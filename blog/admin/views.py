@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import BaseForm
+from flask_admin.model import typefmt
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from blog.domain import posts, tags, users
 from blog.domain.errors import DomainError, ValidationError
@@ -24,14 +25,6 @@ def row_ids(raw_ids) -> list[int]:
 
 def log_admin_action(message: str, *args) -> None:
     current_app.logger.info("admin %s: " + message, current_user.username, *args)
-
-
-class AdminForm(BaseForm):
-    """Flask-Admin forms carrying Flask-WTF's CSRF token: the one CSRFProtect checks on every
-    POST of the site, so admin forms, actions and delete buttons are protected alike."""
-
-    class Meta(FlaskForm.Meta):
-        pass
 
 
 class AdminOnly:
@@ -61,8 +54,17 @@ class DashboardView(AdminOnly, AdminIndexView):
         return self.render("admin/dashboard.html", counts=counts)
 
 
+def _datetime_formatter(view, value: datetime, name: str) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
 class BaseAdminView(AdminOnly, ModelView):
-    form_base_class = AdminForm
+    """Admin list/detail views. CSRF: Flask-Admin puts Flask-WTF's token in every form, action and
+    delete button of its own accord, and CSRFProtect checks it on every POST, as on the rest of
+    the site."""
+
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: _datetime_formatter}
+    column_type_formatters_detail = column_type_formatters
     can_create = False
     can_view_details = True
     page_size = 50

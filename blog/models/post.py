@@ -50,6 +50,9 @@ class Tag(db.Model):
     def __repr__(self) -> str:
         return f"<Tag {self.name}>"
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Post(db.Model):
     __tablename__ = "posts"
@@ -89,6 +92,9 @@ class Post(db.Model):
     def __repr__(self) -> str:
         return f"<Post {self.slug}>"
 
+    def __str__(self) -> str:
+        return self.title
+
     @property
     def tag_names(self) -> list[str]:
         return [pt.tag.name for pt in self.post_tags]
@@ -122,3 +128,6 @@ class Comment(db.Model):
 
     author: so.Mapped[User] = so.relationship()
     post: so.Mapped[Post] = so.relationship()
+
+    def __str__(self) -> str:
+        return self.body if len(self.body) <= 60 else self.body[:59] + "…"

@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
+    def __str__(self) -> str:
+        return self.username
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
         self.password_changed_at = utcnow()

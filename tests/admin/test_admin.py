@@ -4,6 +4,7 @@ import re
 import pytest
 
 from blog.models import Comment, Post, PostStatus, Tag, User
+from tests.conftest import csrf_token_in
 from tests.factories import PASSWORD, CommentFactory, PostFactory, UserFactory
 
 
@@ -149,15 +150,21 @@ def test_renaming_a_tag_to_nothing_is_refused(admin_client, db):
     assert db.session.query(Tag).one().name == "keep"
 
 
+def _sign_in_with_csrf(client, login: str) -> None:
+    token = csrf_token_in(client.get("/login").data.decode())
+    response = client.post(
+        "/login", data={"csrf_token": token, "login": login, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
 def test_admin_forms_carry_csrf_tokens_and_work_with_csrf_on(csrf_app, db):
     UserFactory(username="boss", is_admin=True)
     member = UserFactory(username="member")
     client = csrf_app.test_client()
-    login_page = client.get("/login").data.decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/login", data={"csrf_token": token, "login": "boss", "password": PASSWORD})
+    _sign_in_with_csrf(client, "boss")
     listing = client.get("/admin/users/").data.decode()
-    admin_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', listing).group(1)
+    admin_token = csrf_token_in(listing)
     refused = client.post("/admin/users/action/", data={"action": "promote", "rowid": member.id})
     assert refused.status_code == 400
     accepted = client.post(
@@ -166,3 +173,28 @@ def test_admin_forms_carry_csrf_tokens_and_work_with_csrf_on(csrf_app, db):
     )
     assert accepted.status_code == 302
     assert db.session.get(User, member.id).is_admin
+
+
+def test_admin_pages_show_names_and_readable_dates(admin_client, db):
+    PostFactory(title="A readable title", author=UserFactory(username="named"))
+    page = admin_client.get("/admin/posts/").data.decode()
+    assert "named" in page and "&lt;User" not in page
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
+
+
+def test_every_admin_form_on_the_edit_page_has_exactly_one_csrf_token(csrf_app, db):
+    UserFactory(username="boss", is_admin=True)
+    PostFactory(tags=["one"])
+    tag = db.session.query(Tag).one()
+    client = csrf_app.test_client()
+    _sign_in_with_csrf(client, "boss")
+    form = client.get(f"/admin/tags/edit/?id={tag.id}").data.decode()
+    post_forms = re.findall(r'<form[^>]*method="post".*?</form>', form, re.S | re.I)
+    assert post_forms
+    assert all(f.count('name="csrf_token"') == 1 for f in post_forms)
+    token = csrf_token_in(form)
+    response = client.post(
+        f"/admin/tags/edit/?id={tag.id}", data={"csrf_token": token, "name": "two"}
+    )
+    assert response.status_code == 302
+    assert db.session.query(Tag).one().name == "two"
