@@ -42,7 +42,7 @@ def test_unknown_or_malformed_addresses_are_404(signed_in, path):
     ids=["nul", "long-title", "long-body", "many-tags", "long-tag", "long-summary"],
 )
 def test_bad_post_fields_are_422_and_nothing_is_saved(signed_in, db, fields):
-    data = {"title": "Fine", "body": "Fine", "publish": "Publish", **fields}
+    data = {"title": "Fine", "description": "Fine", "body": "Fine", "publish": "Publish", **fields}
     response = signed_in.post("/write", data=data)
     assert response.status_code in (413, 422)
     assert db.session.query(Post).count() == 0
@@ -84,7 +84,7 @@ def test_wrong_method_is_405(client, db):
 
 def test_a_failed_edit_leaves_tags_and_body_untouched(signed_in, user, db):
     PostFactory(author=user, slug="keep", body="kept", tags=["kept"])
-    bad = {"title": "ok", "body": "new", "tags": "t" * 500, "publish": "y"}
+    bad = {"title": "ok", "description": "d", "body": "new", "tags": "t" * 500, "publish": "y"}
     assert signed_in.post("/posts/keep/edit", data=bad).status_code == 422
     post = db.session.query(Post).one()
     assert post.body == "kept" and post.tag_names == ["kept"]

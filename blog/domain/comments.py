@@ -19,7 +19,7 @@ from blog.models.post import COMMENT_MAX
 def add_comment(post: Post, author: User, body: Any) -> Comment:
     """A comment by ``author``; only published posts take comments."""
     if not post.is_published:
-        raise PermissionDenied("Drafts can't be commented on.")
+        raise PermissionDenied("Drafts can't be commented on.", "post")
     text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
     comment = Comment(post=post, author=author, body=text, body_html=render_comment(text))
     db.session.add(comment)
@@ -42,12 +42,14 @@ def get_comment(post: Post, comment_id: Any) -> Comment:
     comment_id = parse_id(comment_id)
     comment = db.session.get(Comment, comment_id) if comment_id else None
     if comment is None or comment.post_id != post.id:
-        raise NotFound("No such comment.")
+        raise NotFound("No such comment.", "comment")
     return comment
 
 
 def delete_comment(comment: Comment, user: User | None) -> None:
     if not can_delete_comment(user, comment):
-        raise PermissionDenied("Only the comment's author, the post's author or an admin can.")
+        raise PermissionDenied(
+            "Only the comment's author, the post's author or an admin can.", "comment"
+        )
     db.session.delete(comment)
     db.session.commit()

@@ -23,8 +23,19 @@ class ValidationError(DomainError):
 
 
 class PermissionDenied(DomainError):
-    """The user may not do this to this object."""
+    """The user may not do this to this object.
+
+    ``subject`` names the kind of object ("post", "comment", "profile"), for the API's error key.
+    """
+
+    def __init__(self, message: str = "", subject: str = "") -> None:
+        super().__init__(message)
+        self.subject = subject
 
 
 class NotFound(DomainError):
     """No such object, or one the user may not see (drafts look absent to others)."""
+
+    def __init__(self, message: str = "", subject: str = "") -> None:
+        super().__init__(message)
+        self.subject = subject

@@ -21,7 +21,7 @@ SLUG_ATTEMPTS = 3
 _CLEANERS = {
     "title": lambda v: clean_text(v, "title", max_length=TITLE_MAX),
     "description": lambda v: clean_text(
-        v, "description", max_length=DESCRIPTION_MAX, required=False, multiline=True
+        v, "description", max_length=DESCRIPTION_MAX, multiline=True
     ),
     "body": lambda v: clean_text(v, "body", max_length=BODY_MAX, multiline=True),
     "tags": clean_tag_list,
@@ -58,8 +58,8 @@ def create_post(
     *,
     title: Any,
     body: Any,
-    description: Any = "",
-    tags: Any = None,
+    description: Any,
+    tags: Any = (),
     publish: bool = False,
 ) -> Post:
     """A new post by ``author``; its slug comes from the title and never changes afterwards."""
@@ -91,7 +91,7 @@ def create_post(
 def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
     """Change the given fields (title, description, body, tags, publish); the slug stays."""
     if not can_edit_post(editor, post):
-        raise PermissionDenied("Only the author or an admin can edit this post.")
+        raise PermissionDenied("Only the author or an admin can edit this post.", "post")
     fields = _clean(changes)
     for name in ("title", "description", "body"):
         if name in fields:
@@ -109,7 +109,7 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
 
 def delete_post(post: Post, user: User) -> None:
     if not can_edit_post(user, post):
-        raise PermissionDenied("Only the author or an admin can delete this post.")
+        raise PermissionDenied("Only the author or an admin can delete this post.", "post")
     db.session.delete(post)
     db.session.commit()
 

@@ -31,9 +31,9 @@ def page_number(raw: Any) -> int:
     try:
         number = int(raw)
     except (TypeError, ValueError):
-        raise NotFound("No such page.") from None
+        raise NotFound("No such page.", "page") from None
     if not 1 <= number <= MAX_PAGE:
-        raise NotFound("No such page.")
+        raise NotFound("No such page.", "page")
     return number
 
 
@@ -133,14 +133,14 @@ def get_tag(name: str) -> Tag:
     if NAME_PATTERN.match(name):
         tag = db.session.scalar(sa.select(Tag).where(Tag.name == name.lower()))
     if tag is None:
-        raise NotFound("No such tag.")
+        raise NotFound("No such tag.", "tag")
     return tag
 
 
 def get_author(username: str) -> User:
     user = find_by_username(username) if NAME_PATTERN.match(username) else None
     if user is None:
-        raise NotFound("No such author.")
+        raise NotFound("No such author.", "profile")
     return user
 
 
@@ -156,5 +156,5 @@ def get_post(slug: str, viewer: User | None, *, include_drafts_for_admins: bool 
         can_view_post(viewer, post) or (include_drafts_for_admins and can_edit_post(viewer, post))
     )
     if not visible:
-        raise NotFound("No such post.")
+        raise NotFound("No such post.", "post")
     return post

@@ -20,8 +20,6 @@ def normalize_tag(name: str) -> str:
 
 def clean_tag_list(value: Any, field: str = "tagList") -> list[str]:
     """Distinct normalised names in the order given. A string is read as comma-separated."""
-    if value is None:
-        return []
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):

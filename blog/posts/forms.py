@@ -9,7 +9,7 @@ class PostForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(
         "Summary",
-        validators=[Length(max=DESCRIPTION_MAX)],
+        validators=[DataRequired(), Length(max=DESCRIPTION_MAX)],
         description="One or two sentences shown on the home page and in link previews.",
         render_kw={"rows": 2},
     )

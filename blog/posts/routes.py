@@ -96,5 +96,5 @@ def _editable(slug: str):
     editor is its author or an admin."""
     post = queries.get_post(slug, current_user, include_drafts_for_admins=True)
     if not can_edit_post(current_user, post):
-        raise PermissionDenied("Only the author or an admin can change this post.")
+        raise PermissionDenied("Only the author or an admin can change this post.", "post")
     return post

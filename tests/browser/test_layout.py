@@ -62,6 +62,7 @@ def _visit(page, base_url: str, name: str) -> None:
         page.goto(base_url + targets[name])
     if name == "editor":
         page.get_by_label("Title").fill("Notes from a slow journey")
+        page.get_by_label("Summary").fill("Eight days on foot, and what the rain taught me.")
         page.get_by_label("Body").fill("## Day one\n\nRain, then **sun**.\n\n- tea\n- map")
         page.get_by_label("Tags").fill("travel, walking")
         page.get_by_role("button", name="Preview").click()

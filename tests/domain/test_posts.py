@@ -15,8 +15,8 @@ def author(db):
     return UserFactory(username="writer")
 
 
-def write(author, title="A title", body="Some *text*", **kwargs):
-    return posts.create_post(author, title=title, body=body, **kwargs)
+def write(author, title="A title", body="Some *text*", description="In short.", **kwargs):
+    return posts.create_post(author, title=title, body=body, description=description, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -97,8 +97,12 @@ def test_publishing_sets_published_at_once_and_edits_touch_updated_at(author):
 
 def test_validation_reports_every_bad_field_at_once(author):
     with pytest.raises(ValidationError) as error:
-        write(author, title="", body="")
-    assert error.value.errors == {"title": ["can't be blank"], "body": ["can't be blank"]}
+        write(author, title="", body="", description="")
+    assert error.value.errors == {
+        "title": ["can't be blank"],
+        "description": ["can't be blank"],
+        "body": ["can't be blank"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -109,6 +113,7 @@ def test_validation_reports_every_bad_field_at_once(author):
         ({"title": 42}, "title"),
         ({"body": ["not", "text"]}, "body"),
         ({"tags": {"not": "a list"}}, "tagList"),
+        ({"tags": None}, "tagList"),
     ],
 )
 def test_bad_values_are_validation_errors_and_nothing_is_saved(author, db, fields, field):

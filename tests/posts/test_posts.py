@@ -7,7 +7,13 @@ MARKDOWN = "# Heading\n\n- one\n- two\n\n```\ncode\n```\n\n[link](https://exampl
 
 
 def write(client, **fields):
-    data = {"title": "My first post", "body": MARKDOWN, "tags": "Flask, Python", **fields}
+    data = {
+        "title": "My first post",
+        "description": "What I learned.",
+        "body": MARKDOWN,
+        "tags": "Flask, Python",
+        **fields,
+    }
     return client.post("/write", data=data)
 
 
@@ -21,7 +27,13 @@ def test_draft_then_publish_then_it_is_on_the_home_page(client, auth, user, db):
 
     response = client.post(
         "/posts/my-first-post/edit",
-        data={"title": "My first post", "body": MARKDOWN, "tags": "flask", "publish": "Publish"},
+        data={
+            "title": "My first post",
+            "description": "d",
+            "body": MARKDOWN,
+            "tags": "flask",
+            "publish": "Publish",
+        },
     )
     assert response.status_code == 302
     home = client.get("/").data
@@ -65,7 +77,8 @@ def test_admin_may_edit_and_delete_any_post(client, auth, db):
     UserFactory(username="boss", is_admin=True)
     auth.login("boss")
     response = client.post(
-        "/posts/theirs/edit", data={"title": "Moderated", "body": "ok", "publish": "y"}
+        "/posts/theirs/edit",
+        data={"title": "Moderated", "description": "d", "body": "ok", "publish": "y"},
     )
     assert response.status_code == 302
     assert db.session.query(Post).one().title == "Moderated"
@@ -112,7 +125,8 @@ def test_editing_keeps_the_slug(client, auth, user, db):
     PostFactory(slug="stable", author=user, title="Old")
     auth.login()
     client.post(
-        "/posts/stable/edit", data={"title": "Brand new title", "body": "b", "publish": "y"}
+        "/posts/stable/edit",
+        data={"title": "Brand new title", "description": "d", "body": "b", "publish": "y"},
     )
     assert client.get("/posts/stable").status_code == 200
     assert b"Brand new title" in client.get("/posts/stable").data
