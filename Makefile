@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := blog
 
-.PHONY: help install run test lint format migration seed screenshots clean lock
+.PHONY: help install run test lint format migration seed screenshots clean lock conformance
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
@@ -15,6 +15,7 @@ help:
 	@echo "make migration  autogenerate a migration after a model change (make migration m='what changed')"
 	@echo "make screenshots  retake docs/screenshots/ with the browser tests (needs chromium)"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml"
+	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite and PostgreSQL"
 
 $(BIN)/flask: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,10 @@ run: install
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# CONFORMANCE_DATABASES="sqlite" limits the databases; HURL_ARGS go to hurl (e.g. HURL_ARGS=--verbose).
+conformance: install
+	VENV=$(VENV) scripts/conformance $(HURL_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -12,13 +12,14 @@ from typing import Any
 from flask import Flask
 
 from blog import cli, errors, logs, setup
+from blog.api.documentation import make_app
 from blog.config import Config
 
 
 def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
     """Build the app for ``config``: an environment name, a config class, or a mapping of
     overrides (which may name the environment as ``BLOG_ENV``). ``None`` reads ``BLOG_ENV``."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = make_app(__name__)
     setup.load_config(app, config)
     logs.configure_logging(app)
     setup.register_extensions(app)

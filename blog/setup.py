@@ -9,6 +9,7 @@ from typing import Any
 
 from dotenv import dotenv_values, find_dotenv
 from flask import Flask
+from flask_cors import CORS
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import config as cfg
@@ -82,6 +83,19 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, posts_bp, comments_bp, users_bp):
         app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API. It authenticates by token only, never by cookie, so it needs no CSRF token;
+    browsers on other origins may call it when CORS_ORIGINS lists them."""
+    from blog.api import api
+
+    app.register_api(api)
+    csrf.exempt(api)
+    origins = [o.strip() for o in app.config["CORS_ORIGINS"].split(",") if o.strip()]
+    if origins:
+        CORS(app, resources={r"/api/*": {"origins": origins}}, expose_headers=["Authorization"])
 
 
 def register_admin(app: Flask) -> None:

@@ -33,7 +33,8 @@ def _differences(metadata: sa.MetaData) -> list:
 
 def test_upgrade_builds_everything_and_downgrade_removes_it(empty_app):
     assert schema.is_empty()
-    assert schema.pending_revisions() == sorted(schema.head_revisions())
+    pending = schema.pending_revisions()
+    assert pending[0] == "0001" and pending[-1] in schema.head_revisions()
     schema.upgrade_to_head()
     tables = set(sa.inspect(db.engine).get_table_names())
     assert set(db.metadata.tables) <= tables

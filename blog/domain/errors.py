@@ -22,6 +22,10 @@ class ValidationError(DomainError):
         return cls({field: [message]})
 
 
+class Conflict(ValidationError):
+    """A value another record already holds (a taken username or email)."""
+
+
 class PermissionDenied(DomainError):
     """The user may not do this to this object.
 
@@ -39,3 +43,7 @@ class NotFound(DomainError):
     def __init__(self, message: str = "", subject: str = "") -> None:
         super().__init__(message)
         self.subject = subject
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong login or password (deliberately not saying which)."""

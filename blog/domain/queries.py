@@ -50,8 +50,40 @@ def _published():
     )
 
 
-def _paginate(statement, viewer: User | None, page: int, per_page: int) -> Pagination:
-    """A page of posts with their counts and the viewer's flags attached."""
+def _user_ids_named(username: str):
+    return sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
+
+
+def published_posts(
+    *,
+    tag: str | None = None,
+    author: str | None = None,
+    favorited_by: str | None = None,
+    followed_by: User | None = None,
+) -> sa.Select:
+    """Published posts, newest first, narrowed by any of: a tag name, an author's username, the
+    username of someone who favorited them, the reader whose followed authors wrote them.
+    Unknown names simply match nothing."""
+    statement = _published()
+    if tag is not None:
+        tag_ids = sa.select(Tag.id).where(Tag.name == tag.strip().lower())
+        tagged = sa.select(PostTag.post_id).where(PostTag.tag_id.in_(tag_ids))
+        statement = statement.where(Post.id.in_(tagged))
+    if author is not None:
+        statement = statement.where(Post.author_id.in_(_user_ids_named(author)))
+    if favorited_by is not None:
+        liked = sa.select(favorites.c.post_id).where(
+            favorites.c.user_id.in_(_user_ids_named(favorited_by))
+        )
+        statement = statement.where(Post.id.in_(liked))
+    if followed_by is not None:
+        followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == followed_by.id)
+        statement = statement.where(Post.author_id.in_(followed))
+    return statement
+
+
+def page_of(statement, viewer: User | None, page: int, per_page: int) -> Pagination:
+    """A numbered page of posts with their counts and the viewer's flags attached."""
     pagination = db.paginate(
         statement, page=page, per_page=per_page, error_out=False, max_per_page=100
     )
@@ -59,19 +91,27 @@ def _paginate(statement, viewer: User | None, page: int, per_page: int) -> Pagin
     return pagination
 
 
+def window_of(statement, viewer: User | None, offset: int, limit: int) -> tuple[list[Post], int]:
+    """``limit`` posts from ``offset`` on, with stats attached, and how many there are in all."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(statement.order_by(None).options().subquery())
+    )
+    posts = list(db.session.scalars(statement.limit(limit).offset(offset)).unique())
+    attach_post_stats(posts, viewer)
+    return posts, total
+
+
 def home_posts(viewer: User | None, page: int, per_page: int) -> Pagination:
-    return _paginate(_published(), viewer, page, per_page)
+    return page_of(published_posts(), viewer, page, per_page)
 
 
 def feed_posts(reader: User, page: int, per_page: int) -> Pagination:
     """Published posts by the authors ``reader`` follows, newest first."""
-    followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader.id)
-    return _paginate(_published().where(Post.author_id.in_(followed)), reader, page, per_page)
+    return page_of(published_posts(followed_by=reader), reader, page, per_page)
 
 
 def favorited_posts(user: User, viewer: User | None, page: int, per_page: int) -> Pagination:
-    liked = sa.select(favorites.c.post_id).where(favorites.c.user_id == user.id)
-    return _paginate(_published().where(Post.id.in_(liked)), viewer, page, per_page)
+    return page_of(published_posts(favorited_by=user.username), viewer, page, per_page)
 
 
 def author_posts(author: User, viewer: User | None, page: int, per_page: int) -> Pagination:
@@ -85,15 +125,19 @@ def author_posts(author: User, viewer: User | None, page: int, per_page: int) ->
         )
     else:
         statement = _published().where(Post.author_id == author.id)
-    return _paginate(statement, viewer, page, per_page)
+    return page_of(statement, viewer, page, per_page)
 
 
 def tag_posts(tag: Tag, viewer: User | None, page: int, per_page: int) -> Pagination:
-    tagged = sa.select(PostTag.post_id).where(PostTag.tag_id == tag.id)
-    return _paginate(_published().where(Post.id.in_(tagged)), viewer, page, per_page)
+    return page_of(published_posts(tag=tag.name), viewer, page, per_page)
 
 
-def popular_tags(limit: int = 20) -> list[tuple[str, int]]:
+def all_tag_names() -> list[str]:
+    """Every tag in use on a published post, most used first."""
+    return [name for name, _ in popular_tags(limit=None)]
+
+
+def popular_tags(limit: int | None = 20) -> list[tuple[str, int]]:
     """The most used tags on published posts, with how many posts carry each."""
     uses = sa.func.count(PostTag.post_id).label("uses")
     statement = (

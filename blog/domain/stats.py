@@ -86,3 +86,14 @@ def profile_stats(user: User, viewer: User | None) -> ProfileStats:
         )
     ).one()
     return ProfileStats(*row)
+
+
+def followed_author_ids(viewer: User | None, author_ids: set[int]) -> set[int]:
+    """Which of ``author_ids`` the viewer follows, in one statement (none when anonymous)."""
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None or not author_ids:
+        return set()
+    statement = sa.select(follows.c.followed_id).where(
+        follows.c.follower_id == viewer_id, follows.c.followed_id.in_(author_ids)
+    )
+    return set(db.session.scalars(statement))

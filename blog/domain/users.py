@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
-from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 from blog.domain.text import clean_text, collect
 from blog.extensions import db
 from blog.models import User
@@ -80,7 +80,7 @@ def _check_unique(username: str | None, email: str | None, exclude: User | None 
             if found is not None and found is not exclude:
                 errors[field] = ["has already been taken"]
     if errors:
-        raise ValidationError(errors)
+        raise Conflict(errors)
 
 
 def _commit_unique() -> None:
@@ -89,7 +89,7 @@ def _commit_unique() -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ValidationError.single("username", "has already been taken") from None
+        raise Conflict.single("username", "has already been taken") from None
 
 
 def register(username: Any, email: Any, password: Any) -> User:
@@ -122,7 +122,20 @@ def authenticate(login: Any, password: Any) -> User | None:
     if user is None or not user.check_password(password):
         return None
     if user.is_disabled:
-        raise PermissionDenied("This account has been disabled.")
+        raise PermissionDenied("This account has been disabled.", "account")
+    return user
+
+
+def login(email: Any, password: Any) -> User:
+    """The account for an email and password; blank fields are a :class:`ValidationError`, a
+    wrong pair :class:`AuthenticationFailed`."""
+    collect(
+        lambda: clean_text(email, "email", max_length=EMAIL_MAX),
+        lambda: clean_text(password, "password", max_length=PASSWORD_MAX, multiline=True),
+    )
+    user = authenticate(email, password)
+    if user is None:
+        raise AuthenticationFailed("Wrong email or password.")
     return user
 
 

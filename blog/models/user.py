@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     is_disabled: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    kept_token_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    """The API token that changed the password: it alone, of the older tokens, stays valid."""
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -53,6 +55,7 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
         self.password_changed_at = utcnow()
+        self.kept_token_id = None
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

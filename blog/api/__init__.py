@@ -1,0 +1,17 @@
+"""The JSON API at /api: the RealWorld ("Conduit") spec v2 over the blog's own data.
+
+Every route calls the domain layer, exactly as the HTML views do; this package only translates
+between JSON and domain calls (:mod:`schemas`, :mod:`shapes`) and answers errors in the
+RealWorld shape (:mod:`errors`).
+"""
+
+from flask_openapi3 import APIBlueprint
+
+from blog.api.errors import register_api_error_handlers
+from blog.api.tokens import check_token_before_validation
+
+api = APIBlueprint("api", __name__, url_prefix="/api")
+register_api_error_handlers(api)
+api.before_request(check_token_before_validation)
+
+from blog.api import articles, comments, profiles, users  # noqa: E402, F401  (routes)

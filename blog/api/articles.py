@@ -1,0 +1,131 @@
+from flask import current_app
+from flask_openapi3 import Tag
+
+from blog.api import api, schemas, shapes
+from blog.api.respond import ERRORS, TOKEN, no_content, respond
+from blog.api.tokens import api_user, require_api_user, token_required
+from blog.domain import posts, queries, social
+from blog.domain.stats import attach_post_stats
+
+articles_tag = Tag(name="Articles")
+favorites_tag = Tag(name="Favorites")
+tags_tag = Tag(name="Tags")
+ONE = {
+    200: schemas.ArticleResponse,
+    403: schemas.ErrorResponse,
+    404: schemas.ErrorResponse,
+    **ERRORS,
+}
+MANY = {200: schemas.ArticlesResponse, **ERRORS}
+
+
+def _article(post, status: int = 200):
+    attach_post_stats([post], api_user())
+    return respond(shapes.article(post), status)
+
+
+def _window(statement, offset: int, limit: int):
+    limit = min(limit, current_app.config["API_MAX_LIMIT"])
+    found, total = queries.window_of(statement, api_user(), offset, limit)
+    return respond(shapes.articles(found, total))
+
+
+@api.get("/articles", tags=[articles_tag], summary="Recent articles", responses=MANY)
+def list_articles(query: schemas.ArticleListQuery):
+    """Newest first, optionally by tag, author or who favorited them; `articlesCount` counts all
+    matches, not just this page."""
+    statement = queries.published_posts(
+        tag=query.tag, author=query.author, favorited_by=query.favorited
+    )
+    return _window(statement, query.offset, query.limit)
+
+
+@api.get(
+    "/articles/feed", tags=[articles_tag], summary="Articles by followed authors", security=TOKEN,
+    responses=MANY,
+)  # fmt: skip
+@token_required
+def feed(query: schemas.FeedQuery):
+    reader = require_api_user()
+    return _window(queries.published_posts(followed_by=reader), query.offset, query.limit)
+
+
+@api.get("/articles/<slug>", tags=[articles_tag], summary="An article", responses=ONE)
+def get_article(path: schemas.SlugPath):
+    return _article(queries.get_post(path.slug, api_user()))
+
+
+@api.post(
+    "/articles", tags=[articles_tag], summary="Publish an article", security=TOKEN,
+    responses={201: schemas.ArticleResponse, **ERRORS},
+)  # fmt: skip
+@token_required
+def create_article(body: schemas.NewArticleBody):
+    """Articles from the API are published at once (the site's editor also offers drafts)."""
+    author = require_api_user()
+    fields = body.article
+    post = posts.create_post(
+        author,
+        title=fields.title,
+        description=fields.description,
+        body=fields.body,
+        tags=fields.tagList or [],
+        publish=True,
+    )
+    return _article(post, 201)
+
+
+@api.put(
+    "/articles/<slug>", tags=[articles_tag], summary="Update an article", security=TOKEN,
+    responses=ONE,
+)  # fmt: skip
+@token_required
+def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
+    """Only the fields sent change; the slug never does. `tagList: []` removes every tag."""
+    editor = require_api_user()
+    post = queries.get_post(path.slug, editor, include_drafts_for_admins=True)
+    changes = body.article.model_dump(include=body.article.model_fields_set)
+    if "tagList" in changes:
+        changes["tags"] = changes.pop("tagList")
+    posts.update_post(post, editor, changes)
+    return _article(post)
+
+
+@api.delete(
+    "/articles/<slug>", tags=[articles_tag], summary="Delete an article", security=TOKEN,
+    responses={204: None, 403: schemas.ErrorResponse, 404: schemas.ErrorResponse, **ERRORS},
+)  # fmt: skip
+@token_required
+def delete_article(path: schemas.SlugPath):
+    user = require_api_user()
+    posts.delete_post(queries.get_post(path.slug, user, include_drafts_for_admins=True), user)
+    return no_content()
+
+
+@api.post(
+    "/articles/<slug>/favorite", tags=[favorites_tag], summary="Favorite", security=TOKEN,
+    responses=ONE,
+)  # fmt: skip
+@token_required
+def favorite(path: schemas.SlugPath):
+    reader = require_api_user()
+    post = queries.get_post(path.slug, reader)
+    social.favorite(reader, post)
+    return _article(post)
+
+
+@api.delete(
+    "/articles/<slug>/favorite", tags=[favorites_tag], summary="Unfavorite", security=TOKEN,
+    responses=ONE,
+)  # fmt: skip
+@token_required
+def unfavorite(path: schemas.SlugPath):
+    reader = require_api_user()
+    post = queries.get_post(path.slug, reader)
+    social.unfavorite(reader, post)
+    return _article(post)
+
+
+@api.get("/tags", tags=[tags_tag], summary="Tags in use", responses={200: schemas.TagsResponse})
+def tags():
+    return respond(schemas.TagsResponse(tags=queries.all_tag_names()))

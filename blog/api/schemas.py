@@ -1,0 +1,185 @@
+"""The API's request and response shapes (pydantic).
+
+These models validate what comes in, shape what goes out, and are the source of the OpenAPI
+document at /api/openapi.json. They check types only; the rules (blank, too long, taken) are the
+domain's, so the HTML site and the API give the same answers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_OFFSET = 10_000_000
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# Requests
+
+
+class NewUser(Schema):
+    username: str | None = None
+    email: str | None = None
+    password: str | None = None
+
+
+class NewUserBody(Schema):
+    user: NewUser
+
+
+class LoginUser(Schema):
+    email: str | None = None
+    password: str | None = None
+
+
+class LoginBody(Schema):
+    user: LoginUser
+
+
+class UserChanges(Schema):
+    email: str | None = None
+    username: str | None = None
+    password: str | None = None
+    bio: str | None = None
+    image: str | None = None
+
+
+class UserChangesBody(Schema):
+    user: UserChanges
+
+
+class NewArticle(Schema):
+    title: str | None = None
+    description: str | None = None
+    body: str | None = None
+    tagList: list[str] | None = None
+
+
+class NewArticleBody(Schema):
+    article: NewArticle
+
+
+class ArticleChanges(Schema):
+    title: str | None = None
+    description: str | None = None
+    body: str | None = None
+    tagList: list[str] | None = None
+
+
+class ArticleChangesBody(Schema):
+    article: ArticleChanges
+
+
+class NewComment(Schema):
+    body: str | None = None
+
+
+class NewCommentBody(Schema):
+    comment: NewComment
+
+
+class ArticleListQuery(Schema):
+    tag: str | None = Field(None, description="Only articles with this tag.")
+    author: str | None = Field(None, description="Only articles by this username.")
+    favorited: str | None = Field(None, description="Only articles this username favorited.")
+    limit: int = Field(20, ge=1, le=100, description="How many articles (at most 100).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
+
+
+class FeedQuery(Schema):
+    limit: int = Field(20, ge=1, le=100, description="How many articles (at most 100).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
+
+
+class SlugPath(Schema):
+    slug: str
+
+
+class UsernamePath(Schema):
+    username: str
+
+
+class CommentPath(Schema):
+    slug: str
+    id: int = Field(ge=1, le=2**31 - 1)
+
+
+# Responses
+
+
+class UserOut(Schema):
+    email: str
+    token: str
+    username: str
+    bio: str | None
+    image: str | None
+
+
+class UserResponse(Schema):
+    user: UserOut
+
+
+class ProfileOut(Schema):
+    username: str
+    bio: str | None
+    image: str | None
+    following: bool
+
+
+class ProfileResponse(Schema):
+    profile: ProfileOut
+
+
+class ArticlePreview(Schema):
+    slug: str
+    title: str
+    description: str
+    tagList: list[str]
+    createdAt: datetime
+    updatedAt: datetime
+    favorited: bool
+    favoritesCount: int
+    author: ProfileOut
+
+
+class ArticleOut(ArticlePreview):
+    body: str
+
+
+class ArticleResponse(Schema):
+    article: ArticleOut
+
+
+class ArticlesResponse(Schema):
+    articles: list[ArticlePreview]
+    articlesCount: int
+
+
+class CommentOut(Schema):
+    id: int
+    createdAt: datetime
+    updatedAt: datetime
+    body: str
+    author: ProfileOut
+
+
+class CommentResponse(Schema):
+    comment: CommentOut
+
+
+class CommentsResponse(Schema):
+    comments: list[CommentOut]
+
+
+class TagsResponse(Schema):
+    tags: list[str]
+
+
+class ErrorResponse(Schema):
+    errors: dict[str, list[str]] = Field(
+        description='Messages per field, e.g. {"title": ["can\'t be blank"]}.'
+    )

@@ -1,0 +1,61 @@
+"""Domain objects to API response models."""
+
+from __future__ import annotations
+
+from blog.api import schemas
+from blog.domain.stats import PostStats
+from blog.models import Comment, Post, User
+
+
+def profile(user: User, following: bool = False) -> schemas.ProfileOut:
+    return schemas.ProfileOut(
+        username=user.username, bio=user.bio or None, image=user.image_url, following=following
+    )
+
+
+def user(account: User, token: str) -> schemas.UserResponse:
+    return schemas.UserResponse(
+        user=schemas.UserOut(
+            email=account.email,
+            token=token,
+            username=account.username,
+            bio=account.bio or None,
+            image=account.image_url,
+        )
+    )
+
+
+def _article_fields(post: Post) -> dict:
+    stats = post.stats or PostStats()
+    return {
+        "slug": post.slug,
+        "title": post.title,
+        "description": post.description,
+        "tagList": post.tag_names,
+        "createdAt": post.created_at,
+        "updatedAt": post.updated_at,
+        "favorited": stats.favorited,
+        "favoritesCount": stats.favorites,
+        "author": profile(post.author, stats.following_author),
+    }
+
+
+def article(post: Post) -> schemas.ArticleResponse:
+    return schemas.ArticleResponse(
+        article=schemas.ArticleOut(**_article_fields(post), body=post.body)
+    )
+
+
+def articles(posts: list[Post], total: int) -> schemas.ArticlesResponse:
+    previews = [schemas.ArticlePreview(**_article_fields(post)) for post in posts]
+    return schemas.ArticlesResponse(articles=previews, articlesCount=total)
+
+
+def comment(item: Comment, following_author: bool = False) -> schemas.CommentOut:
+    return schemas.CommentOut(
+        id=item.id,
+        createdAt=item.created_at,
+        updatedAt=item.updated_at,
+        body=item.body,
+        author=profile(item.author, following_author),
+    )

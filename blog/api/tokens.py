@@ -1,0 +1,117 @@
+"""API tokens: JWTs in ``Authorization: Token <jwt>``.
+
+The signing key is derived from SECRET_KEY (never SECRET_KEY itself). A password change ends every
+token issued before it, as it ends every other browser session, except the token that made the
+change through the API (as the browser that changes it stays signed in).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import jwt
+from flask import current_app, g, request
+
+from blog.extensions import db
+from blog.models import User, utcnow
+
+ALGORITHM = "HS256"
+SCHEME = "Token"
+
+
+class TokenError(Exception):
+    """No usable token: ``reason`` is "is missing" or "is invalid"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _signing_key() -> bytes:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"blog api token signing key", hashlib.sha256).digest()
+
+
+def issue_token(user: User) -> str:
+    now = utcnow()
+    expires = now + timedelta(days=current_app.config["API_TOKEN_DAYS"])
+    claims = {
+        "sub": str(user.id),
+        "iat": now.timestamp(),
+        "exp": int(expires.timestamp()),
+        "jti": secrets.token_hex(16),
+    }
+    return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
+
+
+def _still_valid(user: User | None, claims: dict) -> bool:
+    if user is None or user.is_disabled:
+        return False
+    issued_after_change = float(claims["iat"]) >= user.password_changed_at.timestamp()
+    return issued_after_change or claims["jti"] == user.kept_token_id
+
+
+def _token_from_header() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme not in (SCHEME, "Bearer") or not token.strip():
+        return None
+    return token.strip()
+
+
+def api_user() -> User | None:
+    """The user the request's token names, None without a token; :class:`TokenError` when the
+    token is bad, expired, or outlived a password change or a disabled account."""
+    if "api_user" not in g:
+        token = _token_from_header()
+        if token is None:
+            if request.headers.get("Authorization"):
+                raise TokenError("is invalid")
+            g.api_user = None
+        else:
+            try:
+                claims = jwt.decode(
+                    token,
+                    _signing_key(),
+                    algorithms=[ALGORITHM],
+                    options={"require": ["sub", "exp", "iat", "jti"]},
+                )
+                user = db.session.get(User, int(claims["sub"]))
+            except (jwt.PyJWTError, ValueError, OverflowError):
+                raise TokenError("is invalid") from None
+            if not _still_valid(user, claims):
+                raise TokenError("is invalid")
+            g.api_user = user
+            g.api_token_id = claims["jti"]
+    return g.api_user
+
+
+def require_api_user() -> User:
+    user = api_user()
+    if user is None:
+        raise TokenError("is missing")
+    return user
+
+
+def keep_current_token(user: User) -> None:
+    """After ``user`` changed their password with this request's token, let that token go on."""
+    user.kept_token_id = g.get("api_token_id")
+    db.session.commit()
+
+
+_TOKEN_REQUIRED: set[str] = set()
+
+
+def token_required(view):
+    """Mark an API view as needing a token: it is checked before the body is validated, so a
+    request without one gets 401, not a complaint about its body."""
+    _TOKEN_REQUIRED.add(view.__name__)
+    return view
+
+
+def check_token_before_validation() -> None:
+    if request.endpoint and request.endpoint.rpartition(".")[2] in _TOKEN_REQUIRED:
+        require_api_user()

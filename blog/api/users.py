@@ -1,0 +1,55 @@
+from flask_openapi3 import Tag
+
+from blog.api import api, schemas, shapes
+from blog.api.respond import ERRORS, TOKEN, respond
+from blog.api.tokens import issue_token, keep_current_token, require_api_user, token_required
+from blog.domain import users
+
+tag = Tag(name="User and Authentication")
+
+
+@api.post(
+    "/users",
+    tags=[tag],
+    summary="Register",
+    responses={201: schemas.UserResponse, 409: schemas.ErrorResponse, 422: schemas.ErrorResponse},
+)
+def register(body: schemas.NewUserBody):
+    fields = body.user
+    account = users.register(fields.username, fields.email, fields.password)
+    return respond(shapes.user(account, issue_token(account)), 201)
+
+
+@api.post(
+    "/users/login",
+    tags=[tag],
+    summary="Sign in",
+    responses={200: schemas.UserResponse, **ERRORS},
+)
+def login(body: schemas.LoginBody):
+    account = users.login(body.user.email, body.user.password)
+    return respond(shapes.user(account, issue_token(account)))
+
+
+@api.get(
+    "/user", tags=[tag], summary="The signed-in user", security=TOKEN,
+    responses={200: schemas.UserResponse, 401: schemas.ErrorResponse},
+)  # fmt: skip
+@token_required
+def current_user():
+    account = require_api_user()
+    return respond(shapes.user(account, issue_token(account)))
+
+
+@api.put(
+    "/user", tags=[tag], summary="Update the signed-in user", security=TOKEN,
+    responses={200: schemas.UserResponse, 409: schemas.ErrorResponse, **ERRORS},
+)  # fmt: skip
+@token_required
+def update_user(body: schemas.UserChangesBody):
+    account = require_api_user()
+    changes = body.user.model_dump(include=body.user.model_fields_set)
+    users.update_profile(account, changes)
+    if "password" in changes:
+        keep_current_token(account)
+    return respond(shapes.user(account, issue_token(account)))
