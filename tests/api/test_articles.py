@@ -1,0 +1,120 @@
+"""The API and the site are two front doors to one blog."""
+
+import pytest
+
+from blog.models import Post
+from tests.factories import DraftFactory, PostFactory, UserFactory
+
+
+def test_an_api_article_is_a_post_on_the_site(client, signed_up, db):
+    article = signed_up.write("From the API", body="## Rendered\n\n*here*", tagList=["Mixed Case"])
+    assert article["tagList"] == ["mixed case"]
+    page = client.get(f"/posts/{article['slug']}").data.decode()
+    assert "<h2>Rendered</h2>" in page and "<em>here</em>" in page
+    assert "From the API" in client.get("/").data.decode()
+
+
+def test_a_site_post_is_an_api_article_with_comments_and_favorites(client, auth, signed_up, db):
+    PostFactory(slug="site-post", author=UserFactory(username="writer"), tags=["b", "a"])
+    auth.login("writer")
+    client.post("/posts/site-post/comments", data={"body": "From the site"})
+    signed_up.post("/articles/site-post/favorite")
+    article = signed_up.get("/articles/site-post").json["article"]
+    assert article["tagList"] == ["b", "a"]
+    assert article["favorited"] is True and article["favoritesCount"] == 1
+    comments = signed_up.get("/articles/site-post/comments").json["comments"]
+    assert [c["body"] for c in comments] == ["From the site"]
+    assert '<span class="favorite-count">1</span>' in client.get("/posts/site-post").data.decode()
+
+
+def test_drafts_stay_out_of_the_api(signed_up, db):
+    DraftFactory(slug="secret", author=UserFactory(username="drafter"))
+    assert signed_up.get("/articles/secret").status_code == 404
+    assert signed_up.get("/articles").json["articlesCount"] == 0
+
+
+def test_update_keeps_the_slug_and_unsent_fields(signed_up, db):
+    article = signed_up.write("Original title", tagList=["keep"])
+    response = signed_up.put(f"/articles/{article['slug']}", {"article": {"title": "New title"}})
+    updated = response.json["article"]
+    assert updated["slug"] == article["slug"] and updated["title"] == "New title"
+    assert updated["tagList"] == ["keep"] and updated["body"] == "# Hello"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"title": ""}, "title"), ({"title": None}, "title"), ({"tagList": None}, "tagList"),
+     ({"body": "x" * 200_000}, "body"), ({"tagList": ["t"] * 0 + [f"t{n}" for n in range(11)]}, "tagList")],
+)  # fmt: skip
+def test_bad_updates_are_422_and_change_nothing(signed_up, db, fields, field):
+    article = signed_up.write("Stays")
+    response = signed_up.put(f"/articles/{article['slug']}", {"article": fields})
+    assert response.status_code in (413, 422)
+    if response.status_code == 422:
+        assert field in response.json["errors"]
+    assert db.session.query(Post).one().title == "Stays"
+
+
+def test_list_filters_and_total_count(signed_up, db):
+    for n in range(3):
+        signed_up.write(f"Article {n}", tagList=["even"] if n % 2 == 0 else ["odd"])
+    listing = signed_up.get("/articles?tag=even&limit=1").json
+    assert listing["articlesCount"] == 2 and len(listing["articles"]) == 1
+    assert listing["articles"][0]["title"] == "Article 2"
+    assert "body" not in listing["articles"][0]
+    assert signed_up.get("/articles?author=JAKE").json["articlesCount"] == 3
+    assert signed_up.get("/articles?author=nobody").json == {"articles": [], "articlesCount": 0}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=-1", "limit=101", "limit=99999999999999999999", "offset=-5",
+     "offset=99999999999999999999", "limit=abc"],
+)  # fmt: skip
+def test_bad_limits_and_offsets_are_422_in_the_realworld_shape(api, db, query):
+    response = api.get(f"/articles?{query}")
+    assert response.status_code == 422
+    assert set(response.json) == {"errors"}
+
+
+def test_huge_offset_is_an_empty_page(api, db):
+    response = api.get("/articles?offset=10000000")
+    assert response.status_code == 200 and response.json["articles"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ('{"article": "text"}', "application/json"),
+        ('{"nothing": {}}', "application/json"),
+        ("[]", "application/json"),
+        ("title=x", "application/x-www-form-urlencoded"),
+        ('{"article": {"title": 5, "description": [], "body": {}}}', "application/json"),
+    ],
+)
+def test_malformed_requests_are_4xx_never_500(signed_up, db, body, content_type):
+    response = signed_up.client.post(
+        "/api/articles",
+        data=body,
+        content_type=content_type,
+        headers={"Authorization": f"Token {signed_up.token}"},
+    )
+    assert 400 <= response.status_code < 500
+    assert "errors" in response.json
+    assert db.session.query(Post).count() == 0
+
+
+def test_a_huge_body_is_413_in_the_realworld_shape(app, signed_up, db):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = signed_up.post("/articles", {"article": {"title": "t", "body": "x" * 5000}})
+    assert response.status_code == 413
+    assert "errors" in response.json
+
+
+def test_unknown_slugs_and_ids(signed_up, db):
+    assert signed_up.get("/articles/%00").status_code == 404
+    assert signed_up.delete("/articles/nope/comments/1").status_code == 404
+    article = signed_up.write("Here")
+    missing = signed_up.delete(f"/articles/{article['slug']}/comments/99999")
+    assert missing.status_code == 404 and missing.json == {"errors": {"comment": ["not found"]}}

@@ -1,0 +1,85 @@
+"""The OpenAPI document, the docs page, CORS, and statement counts of the list endpoints."""
+
+import pytest
+
+from blog.api import schemas
+from blog.domain import social
+from blog.domain.users import find_by_username
+from tests.conftest import make_app
+from tests.factories import CommentFactory, PostFactory, UserFactory
+
+
+def test_openapi_document_is_generated_from_the_schemas(api):
+    document = api.get("/openapi.json").json
+    assert document["openapi"].startswith("3.1")
+    operations = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert len(operations) == 19
+    assert ("/api/articles/{slug}/comments/{id}", "delete") in operations
+    components = document["components"]["schemas"]
+    parameters = {p["name"]: p for p in document["paths"]["/api/articles"]["get"]["parameters"]}
+    assert parameters["limit"]["schema"]["maximum"] == 100
+    assert set(components["UserOut"]["properties"]) == set(schemas.UserOut.model_fields)
+    assert document["components"]["securitySchemes"]["Token"]["name"] == "Authorization"
+
+
+def test_docs_page_is_served_from_local_files(client):
+    response = client.get("/api/docs", follow_redirects=True)
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert "swagger-ui-bundle.js" in page and "//cdn" not in page and "https://" not in page
+    assert client.get("/api/swagger/js/swagger-ui-bundle.js").status_code == 200
+
+
+def test_no_cors_by_default(api):
+    response = api.client.get("/api/tags", headers={"Origin": "https://app.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_for_configured_origins_only(database_url):
+    app = make_app(database_url, CORS_ORIGINS="https://app.example, http://localhost:3000")
+    client = app.test_client()
+    preflight = client.options(
+        "/api/articles",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+        },
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    other = client.options("/api/articles", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    page = client.get("/", headers={"Origin": "https://app.example"})
+    assert "Access-Control-Allow-Origin" not in page.headers
+
+
+def _fill(author, fans, start, stop):
+    for n in range(start, stop):
+        post = PostFactory(author=author, slug=f"p{n}", tags=["all", f"t{n}"])
+        CommentFactory(post=post, author=fans[n % 2])
+        for fan in fans:
+            social.favorite(fan, post)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/articles?limit=50", "/articles?tag=all&limit=50", "/articles?author=author&limit=50",
+     "/articles?favorited=fan0&limit=50", "/articles/feed?limit=50", "/articles/p0/comments"],
+)  # fmt: skip
+def test_list_endpoints_run_a_fixed_number_of_statements(api, count_statements, path):
+    author = UserFactory(username="author")
+    fans = [UserFactory(username=f"fan{n}") for n in range(2)]
+    api.token = api.sign_up("reader")
+    reader = find_by_username("reader")
+    social.follow(reader, author)
+    social.follow(reader, fans[1])
+    _fill(author, fans, 0, 1)
+    with count_statements() as one:
+        assert api.get(path).status_code == 200
+    first = one.total
+    _fill(author, fans, 1, 50)
+    with count_statements() as fifty:
+        response = api.get(path)
+    assert response.status_code == 200
+    assert first == fifty.total, f"{path}: {first} statements with 1 article, {fifty.total} with 50"
+    assert fifty.total <= 6
