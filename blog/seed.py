@@ -29,11 +29,37 @@ DEMO_DOMAIN = "example.com"
 BATCH = 2_000
 BODY_POOL = 300
 TAG_POOL = [
-    "python", "flask", "sqlalchemy", "postgres", "web", "design", "travel", "cooking",
-    "books", "music", "photography", "productivity", "career", "open source", "devops",
-    "security", "testing", "javascript", "css", "writing", "science", "history", "gardening",
-    "running", "coffee", "linux", "data", "machine learning", "startups", "teaching",
-]  # fmt: skip
+    "python",
+    "flask",
+    "sqlalchemy",
+    "postgres",
+    "web",
+    "design",
+    "travel",
+    "cooking",
+    "books",
+    "music",
+    "photography",
+    "productivity",
+    "career",
+    "open source",
+    "devops",
+    "security",
+    "testing",
+    "javascript",
+    "css",
+    "writing",
+    "science",
+    "history",
+    "gardening",
+    "running",
+    "coffee",
+    "linux",
+    "data",
+    "machine learning",
+    "startups",
+    "teaching",
+]
 
 
 def _markdown_body(fake: Faker) -> str:

@@ -41,9 +41,12 @@ def list_articles(query: schemas.ArticleListQuery):
 
 
 @api.get(
-    "/articles/feed", tags=[articles_tag], summary="Articles by followed authors", security=TOKEN,
+    "/articles/feed",
+    tags=[articles_tag],
+    summary="Articles by followed authors",
+    security=TOKEN,
     responses=MANY,
-)  # fmt: skip
+)
 @token_required
 def feed(query: schemas.FeedQuery):
     reader = require_api_user()
@@ -56,9 +59,12 @@ def get_article(path: schemas.SlugPath):
 
 
 @api.post(
-    "/articles", tags=[articles_tag], summary="Publish an article", security=TOKEN,
+    "/articles",
+    tags=[articles_tag],
+    summary="Publish an article",
+    security=TOKEN,
     responses={201: schemas.ArticleResponse, **ERRORS},
-)  # fmt: skip
+)
 @token_required
 def create_article(body: schemas.NewArticleBody):
     """Articles from the API are published at once (the site's editor also offers drafts)."""
@@ -76,9 +82,12 @@ def create_article(body: schemas.NewArticleBody):
 
 
 @api.put(
-    "/articles/<slug>", tags=[articles_tag], summary="Update an article", security=TOKEN,
+    "/articles/<slug>",
+    tags=[articles_tag],
+    summary="Update an article",
+    security=TOKEN,
     responses=ONE,
-)  # fmt: skip
+)
 @token_required
 def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
     """Only the fields sent change; the slug never does. `tagList: []` removes every tag."""
@@ -92,9 +101,12 @@ def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
 
 
 @api.delete(
-    "/articles/<slug>", tags=[articles_tag], summary="Delete an article", security=TOKEN,
+    "/articles/<slug>",
+    tags=[articles_tag],
+    summary="Delete an article",
+    security=TOKEN,
     responses={204: None, 403: schemas.ErrorResponse, 404: schemas.ErrorResponse, **ERRORS},
-)  # fmt: skip
+)
 @token_required
 def delete_article(path: schemas.SlugPath):
     user = require_api_user()
@@ -103,9 +115,12 @@ def delete_article(path: schemas.SlugPath):
 
 
 @api.post(
-    "/articles/<slug>/favorite", tags=[favorites_tag], summary="Favorite", security=TOKEN,
+    "/articles/<slug>/favorite",
+    tags=[favorites_tag],
+    summary="Favorite",
+    security=TOKEN,
     responses=ONE,
-)  # fmt: skip
+)
 @token_required
 def favorite(path: schemas.SlugPath):
     reader = require_api_user()
@@ -115,9 +130,12 @@ def favorite(path: schemas.SlugPath):
 
 
 @api.delete(
-    "/articles/<slug>/favorite", tags=[favorites_tag], summary="Unfavorite", security=TOKEN,
+    "/articles/<slug>/favorite",
+    tags=[favorites_tag],
+    summary="Unfavorite",
+    security=TOKEN,
     responses=ONE,
-)  # fmt: skip
+)
 @token_required
 def unfavorite(path: schemas.SlugPath):
     reader = require_api_user()

@@ -11,9 +11,11 @@ NOT_FOUND = {404: schemas.ErrorResponse}
 
 
 @api.get(
-    "/articles/<slug>/comments", tags=[tag], summary="Comments, oldest first",
+    "/articles/<slug>/comments",
+    tags=[tag],
+    summary="Comments, oldest first",
     responses={200: schemas.CommentsResponse, **NOT_FOUND},
-)  # fmt: skip
+)
 def list_comments(path: schemas.SlugPath):
     reader = api_user()
     found = comments.post_comments(queries.get_post(path.slug, reader))
@@ -23,9 +25,12 @@ def list_comments(path: schemas.SlugPath):
 
 
 @api.post(
-    "/articles/<slug>/comments", tags=[tag], summary="Comment", security=TOKEN,
+    "/articles/<slug>/comments",
+    tags=[tag],
+    summary="Comment",
+    security=TOKEN,
     responses={201: schemas.CommentResponse, **NOT_FOUND, **ERRORS},
-)  # fmt: skip
+)
 @token_required
 def add_comment(path: schemas.SlugPath, body: schemas.NewCommentBody):
     author = require_api_user()
@@ -34,9 +39,12 @@ def add_comment(path: schemas.SlugPath, body: schemas.NewCommentBody):
 
 
 @api.delete(
-    "/articles/<slug>/comments/<int:id>", tags=[tag], summary="Delete a comment",
-    security=TOKEN, responses={204: None, 403: schemas.ErrorResponse, **NOT_FOUND, **ERRORS},
-)  # fmt: skip
+    "/articles/<slug>/comments/<int:id>",
+    tags=[tag],
+    summary="Delete a comment",
+    security=TOKEN,
+    responses={204: None, 403: schemas.ErrorResponse, **NOT_FOUND, **ERRORS},
+)
 @token_required
 def delete_comment(path: schemas.CommentPath):
     user = require_api_user()

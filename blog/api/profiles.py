@@ -21,9 +21,12 @@ def get_profile(path: schemas.UsernamePath):
 
 
 @api.post(
-    "/profiles/<username>/follow", tags=[tag], summary="Follow", security=TOKEN,
+    "/profiles/<username>/follow",
+    tags=[tag],
+    summary="Follow",
+    security=TOKEN,
     responses=RESPONSES,
-)  # fmt: skip
+)
 @token_required
 def follow(path: schemas.UsernamePath):
     reader = require_api_user()
@@ -32,9 +35,12 @@ def follow(path: schemas.UsernamePath):
 
 
 @api.delete(
-    "/profiles/<username>/follow", tags=[tag], summary="Unfollow", security=TOKEN,
+    "/profiles/<username>/follow",
+    tags=[tag],
+    summary="Unfollow",
+    security=TOKEN,
     responses=RESPONSES,
-)  # fmt: skip
+)
 @token_required
 def unfollow(path: schemas.UsernamePath):
     reader = require_api_user()

@@ -32,9 +32,12 @@ def login(body: schemas.LoginBody):
 
 
 @api.get(
-    "/user", tags=[tag], summary="The signed-in user", security=TOKEN,
+    "/user",
+    tags=[tag],
+    summary="The signed-in user",
+    security=TOKEN,
     responses={200: schemas.UserResponse, 401: schemas.ErrorResponse},
-)  # fmt: skip
+)
 @token_required
 def current_user():
     account = require_api_user()
@@ -42,9 +45,12 @@ def current_user():
 
 
 @api.put(
-    "/user", tags=[tag], summary="Update the signed-in user", security=TOKEN,
+    "/user",
+    tags=[tag],
+    summary="Update the signed-in user",
+    security=TOKEN,
     responses={200: schemas.UserResponse, 409: schemas.ErrorResponse, **ERRORS},
-)  # fmt: skip
+)
 @token_required
 def update_user(body: schemas.UserChangesBody):
     account = require_api_user()

@@ -63,9 +63,15 @@ def _fill(author, fans, start, stop):
 
 @pytest.mark.parametrize(
     "path",
-    ["/articles?limit=50", "/articles?tag=all&limit=50", "/articles?author=author&limit=50",
-     "/articles?favorited=fan0&limit=50", "/articles/feed?limit=50", "/articles/p0/comments"],
-)  # fmt: skip
+    [
+        "/articles?limit=50",
+        "/articles?tag=all&limit=50",
+        "/articles?author=author&limit=50",
+        "/articles?favorited=fan0&limit=50",
+        "/articles/feed?limit=50",
+        "/articles/p0/comments",
+    ],
+)
 def test_list_endpoints_run_a_fixed_number_of_statements(api, count_statements, path):
     author = UserFactory(username="author")
     fans = [UserFactory(username=f"fan{n}") for n in range(2)]
