@@ -44,7 +44,6 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     LOG_LEVEL = "INFO"
     API_TOKEN_DAYS = 30
-    API_MAX_LIMIT = 100
     CORS_ORIGINS = ""
     BLOG_TITLE = "Blog"
     BLOG_DESCRIPTION = "Stories, notes and ideas."

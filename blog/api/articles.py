@@ -1,4 +1,3 @@
-from flask import current_app
 from flask_openapi3 import Tag
 
 from blog.api import api, schemas, shapes
@@ -25,7 +24,6 @@ def _article(post, status: int = 200):
 
 
 def _window(statement, offset: int, limit: int):
-    limit = min(limit, current_app.config["API_MAX_LIMIT"])
     found, total = queries.window_of(statement, api_user(), offset, limit)
     return respond(shapes.articles(found, total))
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_OFFSET = 10_000_000
+MAX_LIMIT = 100  # the most articles one list request returns
 
 
 class Schema(BaseModel):
@@ -86,12 +87,12 @@ class ArticleListQuery(Schema):
     tag: str | None = Field(None, description="Only articles with this tag.")
     author: str | None = Field(None, description="Only articles by this username.")
     favorited: str | None = Field(None, description="Only articles this username favorited.")
-    limit: int = Field(20, ge=1, le=100, description="How many articles (at most 100).")
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="How many articles (1 to 100).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
 
 
 class FeedQuery(Schema):
-    limit: int = Field(20, ge=1, le=100, description="How many articles (at most 100).")
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="How many articles (1 to 100).")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
 
 
