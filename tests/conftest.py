@@ -57,25 +57,28 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
+@contextlib.contextmanager
+def app_on(database_url: str, **overrides) -> Iterator[Flask]:
+    """An app in its own context; every row it wrote is gone afterwards."""
+    app = make_app(database_url, **overrides)
     with app.app_context():
         yield app
         _db.session.remove()
         empty_tables(_db.engine, _db.metadata)
         _db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    with app_on(database_url) as app:
+        yield app
 
 
 @pytest.fixture
 def csrf_app(database_url: str) -> Iterator[Flask]:
     """The app with CSRF protection on, as in production."""
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
+    with app_on(database_url, WTF_CSRF_ENABLED=True) as app:
         yield app
-        _db.session.remove()
-        empty_tables(_db.engine, _db.metadata)
-        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -2,20 +2,16 @@
 
 import logging
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from blog import create_app
 from blog.logs import OneLineFormatter
+from tests.servers import BIN, ROOT, flask, gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 SECRET = "s" * 50
 
 
@@ -23,12 +19,6 @@ def _env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FLASK_DEBUG"}}
     env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", **extra})
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_production_without_a_secret_stops_with_one_line(tmp_path):
@@ -63,50 +53,10 @@ def test_flask_app_blog_development_builds_the_database_itself(tmp_path):
 
 def test_gunicorn_serves_wsgi_app_in_production(tmp_path):
     env = _env(tmp_path, BLOG_ENV="production", SECRET_KEY=SECRET)
-    subprocess.run(
-        [BIN / "flask", "--app", "blog", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "--no-control-socket",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        body = _get_when_up(f"http://127.0.0.1:{port}/")
-        assert "Latest posts" in body
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0]
-    assert "Booting worker" in output
-
-
-def _get_when_up(url: str, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode()
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    flask(env, "db", "upgrade")
+    with gunicorn(env) as (url, output), urllib.request.urlopen(url + "/", timeout=10) as page:
+        assert "Latest posts" in page.read().decode()
+    assert any("Booting worker" in line for line in output)
 
 
 def test_log_records_are_single_lines_even_with_a_traceback():

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.databases import fresh_database
+from tests.servers import flask, gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -50,35 +44,7 @@ class LiveServer:
     env: dict
 
     def flask(self, *args: str) -> str:
-        result = subprocess.run(
-            [BIN / "flask", "--app", "blog", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start")
+        return flask(self.env, *args).stdout
 
 
 @pytest.fixture(scope="session")
@@ -96,34 +62,10 @@ def live_server(tmp_path_factory):
             "BLOG_ADMIN_PASSWORD": ADMIN[2],
         }
         env.pop("FLASK_DEBUG", None)
-        port = _free_port()
-        server = LiveServer(f"http://127.0.0.1:{port}", env)
-        server.flask("db", "upgrade")
-        server.flask("blog", "create-admin", "--username", ADMIN[0], "--email", ADMIN[1])
-        process = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "--no-control-socket",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait_until_up(server.url + "/", process)
-            yield server
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        flask(env, "db", "upgrade")
+        flask(env, "blog", "create-admin", "--username", ADMIN[0], "--email", ADMIN[1])
+        with gunicorn(env, workers=2, threads=4) as (url, _):
+            yield LiveServer(url, env)
 
 
 @pytest.fixture(scope="session")

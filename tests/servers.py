@@ -1,0 +1,69 @@
+"""Real servers for tests: gunicorn on a free port of 127.0.0.1, stopped afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def flask(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """``flask --app blog ARGS`` in the project folder; raises if it fails."""
+    return subprocess.run(
+        [BIN / "flask", "--app", "blog", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not start in {seconds} s")
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, *, workers: int = 1, threads: int = 1) -> Iterator[tuple[str, list]]:
+    """``with gunicorn(env) as (url, output):`` serves ``wsgi:app``; ``output`` holds the server's
+    log lines once it has stopped."""
+    port = free_port()
+    command = [
+        BIN / "gunicorn", "--no-control-socket", "--workers", str(workers),
+        "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "wsgi:app",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    output: list[str] = []
+    try:
+        _wait_until_up(url + "/", process, seconds=30)
+        yield url, output
+    finally:
+        process.terminate()
+        output.extend(process.communicate(timeout=30)[0].splitlines())
