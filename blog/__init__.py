@@ -18,7 +18,10 @@ from blog.config import Config
 
 def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
     """Build the app for ``config``: an environment name, a config class, or a mapping of
-    overrides (which may name the environment as ``BLOG_ENV``). ``None`` reads ``BLOG_ENV``."""
+    overrides (which may name the environment as ``BLOG_ENV``). ``None`` reads ``BLOG_ENV``.
+
+    The app is flask-openapi3's ``OpenAPI``, a Flask subclass that also writes the API's OpenAPI
+    document; everything else about it is plain Flask."""
     app = make_app(__name__)
     setup.load_config(app, config)
     logs.configure_logging(app)

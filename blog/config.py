@@ -43,6 +43,19 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     LOG_LEVEL = "INFO"
+    TRUSTED_PROXIES = 0
+    REDIS_URL = ""
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_KEY_PREFIX = "blog"
+    RATELIMIT_LOGIN = "20 per minute"
+    RATELIMIT_LOGIN_ACCOUNT = "10 per minute"
+    RATELIMIT_REGISTER = "20 per hour"
+    RATELIMIT_PASSWORD = "10 per hour"
+    RATELIMIT_API_WRITES = "120 per minute"
+    RATELIMIT_API_WRITES_ACCOUNT = "60 per minute"
     API_TOKEN_DAYS = 30
     CORS_ORIGINS = ""
     BLOG_TITLE = "Blog"
@@ -52,6 +65,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
+    RATELIMIT_ENABLED = False
     SECRET_KEY = "insecure-dev-key"
     AUTO_MIGRATE = True
     LOG_LEVEL = "DEBUG"
@@ -63,6 +77,7 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
     LOG_LEVEL = "WARNING"
 
 

@@ -13,6 +13,7 @@ from flask_cors import CORS
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import config as cfg
+from blog import hardening, limits
 from blog.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -66,6 +67,8 @@ def _enforce_production_safety(app: Flask, environ: Mapping[str, str]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    hardening.init_app(app)
+    limits.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
@@ -77,11 +80,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blog.auth.routes import bp as auth_bp
     from blog.comments.routes import bp as comments_bp
+    from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
     from blog.posts.routes import bp as posts_bp
     from blog.users.routes import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp, posts_bp, comments_bp, users_bp):
+    for blueprint in (main_bp, auth_bp, posts_bp, comments_bp, users_bp, health_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

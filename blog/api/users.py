@@ -1,5 +1,6 @@
 from flask_openapi3 import Tag
 
+from blog import limits
 from blog.api import api, schemas, shapes
 from blog.api.respond import ERRORS, TOKEN, respond
 from blog.api.tokens import issue_token, keep_current_token, require_api_user, token_required
@@ -14,6 +15,7 @@ tag = Tag(name="User and Authentication")
     summary="Register",
     responses={201: schemas.UserResponse, 409: schemas.ErrorResponse, 422: schemas.ErrorResponse},
 )
+@limits.registration
 def register(body: schemas.NewUserBody):
     fields = body.user
     account = users.register(fields.username, fields.email, fields.password)
@@ -26,6 +28,8 @@ def register(body: schemas.NewUserBody):
     summary="Sign in",
     responses={200: schemas.UserResponse, **ERRORS},
 )
+@limits.login_per_address
+@limits.login_per_account
 def login(body: schemas.LoginBody):
     account = users.login(body.user.email, body.user.password)
     return respond(shapes.user(account, issue_token(account)))

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from blog import limits
 from blog.auth import sessions  # noqa: F401  (registers the user loader)
 from blog.auth.forms import LoginForm, RegisterForm
 from blog.domain import users
@@ -14,6 +15,7 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.registration
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -24,6 +26,7 @@ def register():
         except ValidationError as error:
             attach_errors(form, error)
         else:
+            session.clear()
             login_user(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
             return redirect(url_for("main.home"))
@@ -31,6 +34,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.login_per_address
+@limits.login_per_account
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -45,6 +50,7 @@ def login():
             if user is None:
                 form.form_errors.append("Wrong email, username or password.")
             else:
+                session.clear()  # a fresh session: nothing from before sign-in carries over
                 login_user(user, remember=form.remember.data)
                 flash(f"Signed in as {user.username}.", "success")
                 return redirect(next_url or url_for("main.home"))

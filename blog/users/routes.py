@@ -10,6 +10,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user
 
+from blog import limits
 from blog.domain import queries, social, stats, users
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
@@ -79,6 +80,8 @@ def avatar(username: str):
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
+@limits.password_change_per_address
+@limits.password_change_per_account
 def settings():
     """Two forms on one page; the button pressed says which one was sent."""
     profile_form = ProfileForm(prefix="profile", obj=current_user)

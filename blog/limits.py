@@ -1,0 +1,80 @@
+"""Rate limits on the doors attackers knock on: sign-in, registration, password changes and API
+writes, each per client address and per account.
+
+With REDIS_URL set, the counters live in Redis and so are shared by every worker and instance;
+without it they live in each process. If Redis goes away, Flask-Limiter falls back to per-process
+counters (and logs it) rather than failing requests.
+
+Flask-Limiter keeps its state (storage, on/off) on the one ``limiter`` object, so a process serves
+one rate-limited app; limits are declared once, at import, never per app.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_limiter.util import get_remote_address
+
+from blog.extensions import limiter
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def submitted_account() -> str:
+    """The account a sign-in attempt names (form or API body), so guessing one account's
+    password is slowed down from any number of addresses."""
+    name = request.form.get("login")
+    if name is None:
+        body = request.get_json(silent=True)
+        user = body.get("user") if isinstance(body, dict) else None
+        name = user.get("email") if isinstance(user, dict) else None
+    return f"account:{str(name or '').strip().lower()[:254]}"
+
+
+def signed_in_account() -> str:
+    """The account behind a session or API token, else the client address."""
+    from flask_login import current_user
+
+    from blog.api.tokens import TokenError, api_user
+
+    user = current_user if current_user.is_authenticated else None
+    if user is None and request.path.startswith("/api/"):
+        try:
+            user = api_user()
+        except TokenError:
+            user = None
+    return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
+
+
+login_per_address = limiter.shared_limit(
+    _setting("RATELIMIT_LOGIN"), scope="login-address", methods=["POST"]
+)
+login_per_account = limiter.shared_limit(
+    _setting("RATELIMIT_LOGIN_ACCOUNT"),
+    scope="login-account",
+    key_func=submitted_account,
+    methods=["POST"],
+)
+registration = limiter.shared_limit(
+    _setting("RATELIMIT_REGISTER"), scope="register", methods=["POST"]
+)
+password_change_per_account = limiter.limit(
+    _setting("RATELIMIT_PASSWORD"), key_func=signed_in_account, methods=["POST"]
+)
+password_change_per_address = limiter.limit(_setting("RATELIMIT_PASSWORD"), methods=["POST"])
+
+
+def limit_api_writes(blueprint) -> None:
+    """Every POST, PUT and DELETE of the API, per address and per account (call it once)."""
+    writes = ["POST", "PUT", "DELETE"]
+    limiter.limit(_setting("RATELIMIT_API_WRITES"), methods=writes)(blueprint)
+    limiter.limit(
+        _setting("RATELIMIT_API_WRITES_ACCOUNT"), key_func=signed_in_account, methods=writes
+    )(blueprint)
+
+
+def init_app(app: Flask) -> None:
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    limiter.init_app(app)
