@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from blog import schema
+from blog.deploy_checks import check_deployment
 from blog.domain import users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
@@ -60,6 +61,19 @@ def create_admin(username: str, email: str) -> None:
     user.is_admin = True
     db.session.commit()
     click.echo(f"Admin {user.username} created. Sign in at /login.")
+
+
+@blog_cli.command("check-deploy")
+def check_deploy() -> None:
+    """Inspect the active configuration for production; exit 1 on any problem."""
+    findings = check_deployment(current_app)
+    for line in findings.problems:
+        click.echo(f"problem: {line}", err=True)
+    for line in findings.warnings:
+        click.echo(f"warning: {line}", err=True)
+    if findings.problems:
+        raise SystemExit(1)
+    click.echo("check-deploy: no problems found" + (" (see warnings)" if findings.warnings else ""))
 
 
 def register_cli(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -13,6 +14,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/blog_test")
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def require_postgres_and_redis() -> None:
+    """Skip loudly when PostgreSQL or Redis is not there; in CI (``CI`` set), fail instead."""
+    import psycopg
+    import pytest
+    import redis
+    from sqlalchemy.engine import make_url
+
+    server = make_url(POSTGRES).set(drivername="postgresql", database="postgres")
+    problem = None
+    try:
+        psycopg.connect(server.render_as_string(hide_password=False), connect_timeout=3).close()
+    except psycopg.Error as error:
+        problem = f"PostgreSQL at {POSTGRES} is not reachable ({error.__class__.__name__})"
+    try:
+        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
+    except redis.RedisError as error:
+        problem = problem or f"Redis at {REDIS} is not reachable ({error.__class__.__name__})"
+    if problem:
+        message = f"NOT RUN: {problem}"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run it)", pytrace=False)
+        pytest.skip(message)
 
 
 def free_port() -> int:

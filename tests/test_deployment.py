@@ -10,42 +10,17 @@ import urllib.request
 import uuid
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from blog import create_app
 from tests.databases import fresh_database
-from tests.servers import flask, gunicorn
+from tests.servers import POSTGRES, REDIS, flask, gunicorn, require_postgres_and_redis
 
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/blog_test")
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "deployment-test-" + "s" * 40
-
-
-def _reachable() -> str | None:
-    """Why PostgreSQL or Redis can't be used, or None when both answer."""
-    import psycopg
-    import redis
-
-    server = make_url(POSTGRES).set(drivername="postgresql", database="postgres")
-    try:
-        psycopg.connect(server.render_as_string(hide_password=False), connect_timeout=3).close()
-    except psycopg.Error as error:
-        return f"PostgreSQL at {POSTGRES} is not reachable ({error.__class__.__name__})"
-    try:
-        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
-    except redis.RedisError as error:
-        return f"Redis at {REDIS} is not reachable ({error.__class__.__name__})"
-    return None
 
 
 @pytest.fixture(scope="module")
 def services():
-    problem = _reachable()
-    if problem:
-        message = f"DEPLOYMENT TEST NOT RUN: {problem}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run it)", pytrace=False)
-        pytest.skip(message)
+    require_postgres_and_redis()
 
 
 def _call(url: str, data: dict | None = None, token: str | None = None) -> tuple[int, dict]:

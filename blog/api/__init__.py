@@ -8,8 +8,8 @@ RealWorld shape (:mod:`errors`).
 from flask_openapi3 import APIBlueprint
 
 from blog.api.errors import register_api_error_handlers
-from blog.limits import limit_api_writes
 from blog.api.tokens import check_token_before_validation
+from blog.limits import limit_api_writes
 
 api = APIBlueprint("api", __name__, url_prefix="/api")
 register_api_error_handlers(api)

@@ -1,0 +1,81 @@
+"""``flask blog check-deploy``: what a production deployment gets wrong, found before it goes live.
+
+Like Django's ``check --deploy``: problems make the command fail (one line each); softer findings
+are warnings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from blog import schema
+from blog.config import SECRET_HINT, secret_key_problem
+from blog.extensions import db
+from blog.models import User
+
+
+@dataclass
+class Findings:
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _worker_count(environ) -> int:
+    try:
+        return int(environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
+    except ValueError:
+        return 2
+
+
+def check_deployment(app: Flask, environ=os.environ) -> Findings:
+    found = Findings()
+    config = app.config
+    problem, warn = found.problems.append, found.warnings.append
+
+    if config["ENV_NAME"] != "production":
+        problem(f"BLOG_ENV is {config['ENV_NAME']!r}: set BLOG_ENV=production")
+    secret = secret_key_problem(config.get("SECRET_KEY"))
+    if secret:
+        problem(f"{secret}: generate one with {SECRET_HINT}")
+    if app.debug or config.get("DEBUG"):
+        problem("debug mode is on: never in production")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problem("the database is SQLite: set DATABASE_URL to PostgreSQL for production")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if not config.get(name):
+            problem(f"{name} is off: cookies would travel over plain HTTP")
+    if config.get("PREFERRED_URL_SCHEME") != "https":
+        problem("PREFERRED_URL_SCHEME is not https: links and redirects would use http")
+    if not config.get("WTF_CSRF_ENABLED"):
+        problem("WTF_CSRF_ENABLED is off: forms can be forged from other sites")
+    workers = _worker_count(environ)
+    if config.get("RATELIMIT_ENABLED") and not config.get("REDIS_URL") and workers > 1:
+        problem(
+            f"REDIS_URL is not set with {workers} workers: each process would keep its own "
+            "rate-limit counters; set REDIS_URL"
+        )
+    if not config.get("RATELIMIT_ENABLED"):
+        warn("rate limits are off (RATELIMIT_ENABLED=false)")
+    if "*" in config.get("CORS_ORIGINS", ""):
+        warn("CORS_ORIGINS allows every origin")
+
+    try:
+        pending = schema.pending_revisions()
+        if pending:
+            problem(f"{len(pending)} migration(s) pending: run flask db upgrade")
+            return found
+        admins = db.session.scalar(
+            sa.select(sa.func.count()).select_from(User).where(User.is_admin.is_(True))
+        )
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        problem(f"the database is unreachable ({type(error).__name__})")
+        return found
+    if not admins:
+        warn("there is no admin account yet: flask blog create-admin")
+    return found

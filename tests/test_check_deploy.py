@@ -1,0 +1,101 @@
+"""``flask blog check-deploy`` fails on an unsafe production configuration, passes a good one."""
+
+import os
+import subprocess
+
+import pytest
+
+from blog import create_app
+from blog.deploy_checks import check_deployment
+from blog.extensions import db
+from blog.schema import upgrade_to_head
+from tests.databases import fresh_database
+from tests.factories import UserFactory
+from tests.servers import BIN, POSTGRES, REDIS, ROOT, flask, require_postgres_and_redis
+
+SECRET = "check-deploy-" + "k" * 40
+
+
+@pytest.fixture
+def production(monkeypatch, database_url):
+    """The documented production environment, on the test database."""
+    monkeypatch.setenv("SECRET_KEY", SECRET)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+
+    def make(**overrides):
+        return create_app({"BLOG_ENV": "production", **overrides})
+
+    return make
+
+
+def test_documented_production_settings_pass(tmp_path, monkeypatch):
+    """The settings docs/deploy.md gives, on PostgreSQL and Redis, with an admin: clean."""
+    require_postgres_and_redis()
+    monkeypatch.setenv("TEST_DATABASE_URL", POSTGRES)
+    with fresh_database("_check", tmp_path) as database_url:
+        env = {
+            **os.environ,
+            "BLOG_ENV": "production",
+            "SECRET_KEY": SECRET,
+            "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgres://"),
+            "REDIS_URL": REDIS,
+            "WEB_CONCURRENCY": "4",
+            "BLOG_ADMIN_PASSWORD": "check deploy admin",
+        }
+        env.pop("FLASK_DEBUG", None)
+        flask(env, "db", "upgrade")
+        flask(env, "blog", "create-admin", "--username", "ops", "--email", "ops@example.com")
+        result = subprocess.run(
+            [BIN / "flask", "--app", "blog", "blog", "check-deploy"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "no problems found" in result.stdout and "warning" not in result.stderr
+
+
+def test_no_admin_is_only_a_warning(production, app):
+    with production().app_context() as context:
+        findings = check_deployment(context.app)
+    assert "there is no admin account yet: flask blog create-admin" in findings.warnings
+
+
+@pytest.mark.parametrize(
+    ("overrides", "environ", "expected"),
+    [
+        ({"SESSION_COOKIE_SECURE": False}, {}, "SESSION_COOKIE_SECURE is off"),
+        ({"WTF_CSRF_ENABLED": False}, {}, "WTF_CSRF_ENABLED is off"),
+        ({"REDIS_URL": ""}, {"WEB_CONCURRENCY": "4"}, "REDIS_URL is not set with 4 workers"),
+        ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, {}, "the database is SQLite"),
+        ({"PREFERRED_URL_SCHEME": "http"}, {}, "PREFERRED_URL_SCHEME is not https"),
+    ],
+)
+def test_each_unsafe_setting_is_one_problem_line(production, app, overrides, environ, expected):
+    UserFactory(is_admin=True)
+    unsafe = production(**overrides)
+    with unsafe.app_context():
+        findings = check_deployment(unsafe, {"WEB_CONCURRENCY": "4", **environ})
+    assert any(expected in line for line in findings.problems), findings.problems
+
+
+def test_development_settings_fail_loudly(app):
+    result = app.test_cli_runner().invoke(args=["blog", "check-deploy"])
+    assert result.exit_code == 1
+    assert "problem: BLOG_ENV is 'testing'" in result.output
+    assert "problem: SECRET_KEY is a well-known default" in result.output
+
+
+def test_pending_migrations_are_a_problem(production, tmp_path):
+    app = production(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/empty.db")
+    with app.app_context():
+        findings = check_deployment(app)
+        assert any("migration(s) pending" in line for line in findings.problems)
+        upgrade_to_head()
+        db.session.remove()
+        findings = check_deployment(app)
+    assert not any("pending" in line for line in findings.problems)
