@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := blog
 
-.PHONY: help install run test lint format migration seed screenshots clean lock conformance
+.PHONY: help install run test lint format migration seed screenshots clean lock conformance fuzz
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
@@ -16,6 +16,7 @@ help:
 	@echo "make screenshots  retake docs/screenshots/ with the browser tests (needs chromium)"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml"
 	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite and PostgreSQL"
+	@echo "make fuzz       fuzz the JSON API with schemathesis from its OpenAPI document (schemathesis.toml)"
 
 $(BIN)/flask: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,10 @@ test: install lint
 # CONFORMANCE_DATABASES="sqlite" limits the databases; HURL_ARGS go to hurl (e.g. HURL_ARGS=--verbose).
 conformance: install
 	VENV=$(VENV) scripts/conformance $(HURL_ARGS)
+
+# FUZZ_ARGS go to `schemathesis run` (e.g. FUZZ_ARGS='--seed 7 -n 500'); FUZZ_TIMEOUT in seconds.
+fuzz: install
+	VENV=$(VENV) scripts/fuzz-api $(FUZZ_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

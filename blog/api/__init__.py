@@ -8,10 +8,17 @@ RealWorld shape (:mod:`errors`).
 from flask_openapi3 import APIBlueprint
 
 from blog.api.errors import register_api_error_handlers
+from blog.api.schemas import ErrorResponse
 from blog.api.tokens import check_token_before_validation
 from blog.limits import limit_api_writes
 
-api = APIBlueprint("api", __name__, url_prefix="/api")
+# Any request can be too large or one too many.
+api = APIBlueprint(
+    "api",
+    __name__,
+    url_prefix="/api",
+    abp_responses={413: ErrorResponse, 429: ErrorResponse},
+)
 register_api_error_handlers(api)
 api.before_request(check_token_before_validation)
 limit_api_writes(api)

@@ -51,7 +51,7 @@ def feed(query: schemas.FeedQuery):
     return _window(queries.published_posts(followed_by=reader), query.offset, query.limit)
 
 
-@api.get("/articles/<slug>", tags=[articles_tag], summary="An article", responses=ONE)
+@api.get("/articles/<article_slug:slug>", tags=[articles_tag], summary="An article", responses=ONE)
 def get_article(path: schemas.SlugPath):
     return _article(queries.get_post(path.slug, api_user()))
 
@@ -80,7 +80,7 @@ def create_article(body: schemas.NewArticleBody):
 
 
 @api.put(
-    "/articles/<slug>",
+    "/articles/<article_slug:slug>",
     tags=[articles_tag],
     summary="Update an article",
     security=TOKEN,
@@ -99,7 +99,7 @@ def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
 
 
 @api.delete(
-    "/articles/<slug>",
+    "/articles/<article_slug:slug>",
     tags=[articles_tag],
     summary="Delete an article",
     security=TOKEN,
@@ -113,7 +113,7 @@ def delete_article(path: schemas.SlugPath):
 
 
 @api.post(
-    "/articles/<slug>/favorite",
+    "/articles/<article_slug:slug>/favorite",
     tags=[favorites_tag],
     summary="Favorite",
     security=TOKEN,
@@ -128,7 +128,7 @@ def favorite(path: schemas.SlugPath):
 
 
 @api.delete(
-    "/articles/<slug>/favorite",
+    "/articles/<article_slug:slug>/favorite",
     tags=[favorites_tag],
     summary="Unfavorite",
     security=TOKEN,

@@ -11,10 +11,10 @@ NOT_FOUND = {404: schemas.ErrorResponse}
 
 
 @api.get(
-    "/articles/<slug>/comments",
+    "/articles/<article_slug:slug>/comments",
     tags=[tag],
     summary="Comments, oldest first",
-    responses={200: schemas.CommentsResponse, **NOT_FOUND},
+    responses={200: schemas.CommentsResponse, **NOT_FOUND, **ERRORS},
 )
 def list_comments(path: schemas.SlugPath):
     reader = api_user()
@@ -25,7 +25,7 @@ def list_comments(path: schemas.SlugPath):
 
 
 @api.post(
-    "/articles/<slug>/comments",
+    "/articles/<article_slug:slug>/comments",
     tags=[tag],
     summary="Comment",
     security=TOKEN,
@@ -39,7 +39,7 @@ def add_comment(path: schemas.SlugPath, body: schemas.NewCommentBody):
 
 
 @api.delete(
-    "/articles/<slug>/comments/<int:id>",
+    "/articles/<article_slug:slug>/comments/<int:id>",
     tags=[tag],
     summary="Delete a comment",
     security=TOKEN,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import redirect
 from flask_openapi3 import Info, OpenAPI
+from werkzeug.routing import BaseConverter
 
 from blog.api.errors import schema_errors
 from blog.api.schemas import ErrorResponse
@@ -22,6 +23,13 @@ TOKEN_SCHEME = {
     "name": "Authorization",
     "description": "A JWT from registering or signing in, sent as `Authorization: Token <jwt>`.",
 }
+
+
+class ArticleSlugConverter(BaseConverter):
+    """An article slug in an API path: anything but ``feed``, so that /api/articles/feed answers
+    only as the feed (PUT or DELETE there is 405, not an article update)."""
+
+    regex = r"(?!feed/?$)[^/]+"
 
 
 def make_app(import_name: str) -> OpenAPI:
@@ -42,6 +50,7 @@ def make_app(import_name: str) -> OpenAPI:
         validation_error_model=ErrorResponse,
         validation_error_callback=schema_errors,
     )
+    app.url_map.converters["article_slug"] = ArticleSlugConverter
     app.add_url_rule("/api/docs", "api_docs", lambda: redirect("/api/swagger"))
     with open(Path(__file__).parent.parent / "templates" / "api_docs.html") as page:
         app.config["SWAGGER_HTML_STRING"] = page.read()

@@ -26,7 +26,7 @@ def register(body: schemas.NewUserBody):
     "/users/login",
     tags=[tag],
     summary="Sign in",
-    responses={200: schemas.UserResponse, **ERRORS},
+    responses={200: schemas.UserResponse, 403: schemas.ErrorResponse, **ERRORS},
 )
 @limits.login_per_address
 @limits.login_per_account

@@ -21,7 +21,7 @@ from blog.extensions import db
 from blog.models import Post, PostStatus, PostTag, Tag, User, favorites, follows
 
 MAX_PAGE = 10_000
-NAME_PATTERN = re.compile(r"^[^\x00-\x1f\x7f/]{1,255}$")
+NAME_PATTERN = re.compile(r"^[^\x00-\x1f\x7f/\ud800-\udfff]{1,255}$")
 
 
 def page_number(raw: Any) -> int:
@@ -63,8 +63,11 @@ def published_posts(
 ) -> sa.Select:
     """Published posts, newest first, narrowed by any of: a tag name, an author's username, the
     username of someone who favorited them, the reader whose followed authors wrote them.
-    Unknown names simply match nothing."""
+    Unknown or malformed names simply match nothing."""
     statement = _published()
+    names = (tag, author, favorited_by)
+    if any(name is not None and not NAME_PATTERN.match(name) for name in names):
+        return statement.where(sa.false())
     if tag is not None:
         tag_ids = sa.select(Tag.id).where(Tag.name == tag.strip().lower())
         tagged = sa.select(PostTag.post_id).where(PostTag.tag_id.in_(tag_ids))

@@ -10,11 +10,13 @@ from blog.models import Post
 from blog.models.post import SLUG_MAX
 
 SUFFIX_ROOM = 12
+RESERVED = frozenset({"feed"})  # /api/articles/feed is the reader's feed, not a post
 
 
 def base_slug(title: str) -> str:
     """The slug a title asks for; non-Latin scripts are transliterated (``Привет`` → ``privet``)."""
-    return slugify(title, max_length=SLUG_MAX - SUFFIX_ROOM, word_boundary=True) or "post"
+    slug = slugify(title, max_length=SLUG_MAX - SUFFIX_ROOM, word_boundary=True) or "post"
+    return f"{slug}-post" if slug in RESERVED else slug
 
 
 def unique_slug(title: str) -> str:

@@ -7,8 +7,10 @@ from typing import Any
 
 from blog.domain.errors import ValidationError
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_EXCEPT_WHITESPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters and lone surrogates (which JSON can carry but UTF-8 can't store).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_EXCEPT_WHITESPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def clean_text(
@@ -63,3 +65,8 @@ def parse_id(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number <= MAX_ID else None
+
+
+def has_unstorable_characters(value: str) -> bool:
+    """NUL or a lone surrogate: no database or hash function takes them."""
+    return bool(_UNSTORABLE.search(value))

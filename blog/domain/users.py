@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
-from blog.domain.text import clean_text, collect
+from blog.domain.text import clean_text, collect, has_unstorable_characters
 from blog.extensions import db
 from blog.models import User
 from blog.models.user import BIO_MAX, EMAIL_MAX, IMAGE_URL_MAX, USERNAME_MAX
@@ -38,11 +38,19 @@ def clean_email(value: Any) -> str:
     return checked.normalized.lower()
 
 
-def clean_password(value: Any, field: str = "password") -> str:
+def _given_password(value: Any, field: str) -> str:
+    """A password as typed (spaces count), or the reason there is none."""
     if value is None or value == "":
         raise ValidationError.single(field, "can't be blank")
     if not isinstance(value, str):
         raise ValidationError.single(field, "must be a string")
+    if has_unstorable_characters(value):
+        raise ValidationError.single(field, "contains characters that are not allowed")
+    return value
+
+
+def clean_password(value: Any, field: str = "password") -> str:
+    value = _given_password(value, field)
     if len(value) < PASSWORD_MIN:
         raise ValidationError.single(field, f"is too short (minimum is {PASSWORD_MIN} characters)")
     if len(value) > PASSWORD_MAX:
@@ -114,6 +122,8 @@ def authenticate(login: Any, password: Any) -> User | None:
     """
     if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
         return None
+    if has_unstorable_characters(password):
+        return None
     try:
         login = clean_text(login, "login", max_length=EMAIL_MAX)
     except ValidationError:
@@ -131,7 +141,7 @@ def login(email: Any, password: Any) -> User:
     wrong pair :class:`AuthenticationFailed`."""
     collect(
         lambda: clean_text(email, "email", max_length=EMAIL_MAX),
-        lambda: clean_text(password, "password", max_length=PASSWORD_MAX, multiline=True),
+        lambda: _given_password(password, "password"),
     )
     user = authenticate(email, password)
     if user is None:

@@ -130,3 +130,41 @@ def test_unknown_slugs_and_ids(signed_up, db):
     article = signed_up.write("Here")
     missing = signed_up.delete(f"/articles/{article['slug']}/comments/99999")
     assert missing.status_code == 404 and missing.json == {"errors": {"comment": ["not found"]}}
+
+
+@pytest.mark.parametrize("field", ["title", "description", "body"])
+def test_lone_surrogates_are_422_not_500(signed_up, db, field):
+    article = {"title": "t", "description": "d", "body": "b", field: "bad \ud800 text"}
+    response = signed_up.post("/articles", {"article": article})
+    assert response.status_code == 422
+    assert response.json["errors"][field] == ["contains characters that are not allowed"]
+
+
+@pytest.mark.parametrize("path", ["/users", "/users/login"])
+def test_lone_surrogates_in_credentials_are_422(api, db, path):
+    user = {"username": "s", "email": "s@example.com", "password": "pass\udfffword"}
+    response = api.post(path, {"user": user})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["tag", "author", "favorited"])
+def test_malformed_list_filters_match_nothing(signed_up, db, name):
+    signed_up.write("Visible", tagList=["x"])
+    response = signed_up.get(f"/articles?{name}=%00")
+    assert response.status_code == 200
+    assert response.json == {"articles": [], "articlesCount": 0}
+
+
+def test_an_article_titled_feed_does_not_shadow_the_feed(signed_up, db):
+    article = signed_up.write("Feed")
+    assert article["slug"] == "feed-post"
+    assert signed_up.get("/articles/feed").json["articlesCount"] == 0
+    assert signed_up.put("/articles/feed", {"article": {"body": "x"}}).status_code == 405
+
+
+def test_passwords_keep_their_spaces_from_registration_to_sign_in(api, db):
+    spaced = "        "
+    user = {"username": "spaces", "email": "spaces@example.com", "password": spaced}
+    assert api.post("/users", {"user": user}).status_code == 201
+    login = {"user": {"email": "spaces@example.com", "password": spaced}}
+    assert api.post("/users/login", login).status_code == 200

@@ -89,3 +89,13 @@ def test_list_endpoints_run_a_fixed_number_of_statements(api, count_statements, 
     assert response.status_code == 200
     assert first == fifty.total, f"{path}: {first} statements with 1 article, {fifty.total} with 50"
     assert fifty.total <= 6
+
+
+def test_cors_preflight_needs_no_token(database_url):
+    app = make_app(database_url, CORS_ORIGINS="http://localhost:3000")
+    response = app.test_client().options(
+        "/api/user",
+        headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"

@@ -105,3 +105,23 @@ def test_no_sideways_scrolling_on_a_phone_and_every_control_labelled(content, ne
             _visit(page, content.url, name)
     assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways at 390 px"
     assert page.evaluate(UNLABELLED_CONTROLS) == [], f"{name} has controls without a label"
+
+
+def test_pages_run_under_the_content_security_policy(content, new_page):
+    """No inline script or style is blocked anywhere, the API docs included."""
+    violations: list[str] = []
+    page = new_page(1280, 900)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    sign_in(page, content.url, ADMIN[0], ADMIN[2])
+    for name in PAGES:
+        _visit(page, content.url, name)
+    page.goto(content.url + "/admin/posts/")
+    page.goto(content.url + "/api/docs")
+    page.wait_for_selector(".opblock-tag", timeout=15_000)
+    assert page.locator(".opblock").count() >= 19
+    assert violations == []
