@@ -27,6 +27,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Swagger UI sets inline styles on its own elements; its page alone may (scripts stay 'self').
+DOCS_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -48,7 +52,8 @@ def init_app(app: Flask) -> None:
     def add_headers(response):
         headers = response.headers
         headers["X-Request-ID"] = request_id()
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = DOCS_POLICY if request.path == "/api/swagger" else CONTENT_SECURITY_POLICY
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")

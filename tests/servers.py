@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -61,11 +62,12 @@ def flask(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: float) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read()}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read()}")
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
@@ -83,14 +85,18 @@ def gunicorn(env: dict, *, workers: int = 1, threads: int = 1) -> Iterator[tuple
         BIN / "gunicorn", "--no-control-socket", "--workers", str(workers),
         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "wsgi:app",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    output: list[str] = []
-    try:
-        _wait_until_up(url + "/", process, seconds=30)
-        yield url, output
-    finally:
-        process.terminate()
-        output.extend(process.communicate(timeout=30)[0].splitlines())
+    # The log goes to a file, not a pipe: a pipe nobody reads fills up and stalls the server.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        url = f"http://127.0.0.1:{port}"
+        output: list[str] = []
+        try:
+            _wait_until_up(url + "/", process, log, seconds=30)
+            yield url, output
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            log.seek(0)
+            output.extend(log.read().splitlines())
