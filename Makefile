@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := blog
 
-.PHONY: help install run test lint format migration seed screenshots clean lock conformance fuzz
+.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
@@ -14,7 +14,8 @@ help:
 	@echo "make seed       demo content: 20 authors, 500 posts"
 	@echo "make migration  autogenerate a migration after a model change (make migration m='what changed')"
 	@echo "make screenshots  retake docs/screenshots/ with the browser tests (needs chromium)"
-	@echo "make lock       re-pin requirements.lock from pyproject.toml"
+	@echo "make lock       re-pin requirements.lock (and requirements.txt) from pyproject.toml"
+	@echo "make requirements  regenerate requirements.txt (runtime pins) from requirements.lock"
 	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite and PostgreSQL"
 	@echo "make fuzz       fuzz the JSON API with schemathesis from its OpenAPI document (schemathesis.toml)"
 
@@ -65,6 +66,10 @@ migration: install
 
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
+	scripts/requirements
+
+requirements: install
+	scripts/requirements
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -27,5 +27,5 @@ def configure_logging(app: Flask) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(OneLineFormatter(FORMAT))
         app.logger.addHandler(handler)
-        app.logger.setLevel(app.config["LOG_LEVEL"])
+        app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
     app.logger.propagate = False

@@ -1,0 +1,64 @@
+"""Gunicorn settings from the environment, so every host deploys with `gunicorn wsgi:app`.
+
+Gunicorn loads this file by itself from the working directory; options given on the command line
+still win over it (the tests and scripts/ pass their own --bind and --workers).
+"""
+
+import math
+import os
+
+
+def _cores() -> int:
+    """CPUs this process may really use: the container's CPU quota when there is one.
+
+    os.cpu_count() reports the host's cores, which on a PaaS instance with half a CPU would start
+    dozens of workers and run out of memory.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:  # cgroup v2: "max 100000" or "<quota> <period>"
+        with open("/sys/fs/cgroup/cpu.max") as limit:
+            quota, period = limit.read().split()
+        if quota != "max":
+            cores = min(cores or 1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(cores or 1, 1)
+
+
+# Render, Railway and Heroku hand out the port in PORT and expect 0.0.0.0, not loopback.
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+# Sync workers: the app does short database requests. Capped so a big host doesn't exhaust the
+# database's connection limit (each worker holds its own pool).
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * _cores() + 1, 8))
+
+# Platforms send SIGTERM then SIGKILL after about 30 s: finish requests in flight within that.
+graceful_timeout = 30
+# A worker silent for this long is stuck (a hung database call): kill and replace it.
+timeout = 60
+
+# One line per request on stdout, where every platform and journald collect logs (they add the
+# time). request_id is the X-Request-ID the app returns, so a user's report finds the app's
+# log lines; remote is the client once TRUSTED_PROXIES lets the app read X-Forwarded-For.
+accesslog = "-"
+access_log_format = (
+    'remote=%(h)s method=%(m)s path="%({raw_uri}e)s" status=%(s)s bytes=%(b)s '
+    'duration_ms=%(M)s request_id=%({x-request-id}o)s agent="%(a)s"'
+)
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Trust X-Forwarded-Proto only from these peers (nginx on the same host by default); behind a
+# PaaS router the app's TRUSTED_PROXIES does that job instead.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Gunicorn 25+ opens a control socket under $HOME by default: a read-only or shared home (a
+# container's non-root user, systemd's ProtectHome) makes that fail or collide. Opt in with a path.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+
+# The heartbeat file is fchmod-ed constantly; on a container's overlay filesystem that can block a
+# worker until it is killed as stuck. Memory-backed /dev/shm avoids it.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
