@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from blog import schema
 from blog.config import SECRET_HINT, secret_key_problem
 from blog.extensions import db
+from blog.mail import NO_MAIL
 from blog.models import User
 
 
@@ -30,6 +31,24 @@ def _worker_count(environ) -> int:
         return int(environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
     except ValueError:
         return 2
+
+
+def _check_mail(config, problem, warn) -> None:
+    site_url = config.get("SITE_URL", "")
+    if site_url and not site_url.startswith("https://"):
+        problem(f"SITE_URL {site_url!r} is not https: emailed links would travel over plain HTTP")
+    if config["MAIL_BACKEND"] == NO_MAIL:
+        warn("mail is not configured (MAIL_SERVER): readers can't reset a forgotten password")
+        return
+    if not site_url:
+        problem(
+            "SITE_URL is not set: links in emails would be built from the request's Host header, "
+            "which anyone can forge; set it to the public address, e.g. https://blog.example.com"
+        )
+    if not config.get("MAIL_DEFAULT_SENDER"):
+        problem("MAIL_DEFAULT_SENDER is not set: emails need a From address")
+    if not (config.get("MAIL_USE_TLS") or config.get("MAIL_USE_SSL")):
+        warn("MAIL_USE_TLS and MAIL_USE_SSL are off: mail goes to the server unencrypted")
 
 
 def check_deployment(app: Flask, environ=os.environ) -> Findings:
@@ -63,6 +82,7 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
         warn("rate limits are off (RATELIMIT_ENABLED=false)")
     if "*" in config.get("CORS_ORIGINS", ""):
         warn("CORS_ORIGINS allows every origin")
+    _check_mail(config, problem, warn)
 
     try:
         pending = schema.pending_revisions()

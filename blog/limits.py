@@ -1,5 +1,5 @@
-"""Rate limits on the doors attackers knock on: sign-in, registration, password changes and API
-writes, each per client address and per account.
+"""Rate limits on the doors attackers knock on: sign-in, registration, password changes and
+resets, and API writes, each per client address and per account.
 
 With REDIS_URL set, the counters live in Redis and so are shared by every worker and instance;
 without it they live in each process. If Redis goes away, Flask-Limiter falls back to per-process
@@ -22,9 +22,9 @@ def _setting(name: str):
 
 
 def submitted_account() -> str:
-    """The account a sign-in attempt names (form or API body), so guessing one account's
-    password is slowed down from any number of addresses."""
-    name = request.form.get("login")
+    """The account a sign-in or password reset request names (form or API body), so guessing
+    one account's password, or flooding its inbox, is slowed down from any number of addresses."""
+    name = request.form.get("login") or request.form.get("email")
     if name is None:
         body = request.get_json(silent=True)
         user = body.get("user") if isinstance(body, dict) else None
@@ -63,6 +63,15 @@ password_change_per_account = limiter.limit(
     _setting("RATELIMIT_PASSWORD"), key_func=signed_in_account, methods=["POST"]
 )
 password_change_per_address = limiter.limit(_setting("RATELIMIT_PASSWORD"), methods=["POST"])
+password_reset_per_address = limiter.shared_limit(
+    _setting("RATELIMIT_PASSWORD_RESET"), scope="password-reset", methods=["POST"]
+)
+password_reset_per_account = limiter.shared_limit(
+    _setting("RATELIMIT_PASSWORD_RESET_ACCOUNT"),
+    scope="password-reset-account",
+    key_func=submitted_account,
+    methods=["POST"],
+)
 
 
 def limit_api_writes(blueprint) -> None:

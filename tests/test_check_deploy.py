@@ -43,6 +43,11 @@ def test_documented_production_settings_pass(tmp_path, monkeypatch):
             "REDIS_URL": REDIS,
             "WEB_CONCURRENCY": "4",
             "BLOG_ADMIN_PASSWORD": "check deploy admin",
+            "SITE_URL": "https://blog.example.com",
+            "MAIL_SERVER": "smtp.example.com",
+            "MAIL_USERNAME": "blog",
+            "MAIL_PASSWORD": "an-smtp-password",
+            "MAIL_DEFAULT_SENDER": "Blog <blog@example.com>",
         }
         env.pop("FLASK_DEBUG", None)
         flask(env, "db", "upgrade")
@@ -65,6 +70,19 @@ def test_no_admin_is_only_a_warning(production, app):
     assert "there is no admin account yet: flask blog create-admin" in findings.warnings
 
 
+def test_no_mail_is_only_a_warning(production, app):
+    UserFactory(is_admin=True)
+    with production().app_context() as context:
+        findings = check_deployment(context.app)
+    assert not any("MAIL" in line or "SITE_URL" in line for line in findings.problems)
+    assert findings.warnings == [
+        "mail is not configured (MAIL_SERVER): readers can't reset a forgotten password"
+    ]
+
+
+MAIL = {"MAIL_SERVER": "smtp.example.com", "MAIL_DEFAULT_SENDER": "blog@example.com"}
+
+
 @pytest.mark.parametrize(
     ("overrides", "environ", "expected"),
     [
@@ -73,6 +91,13 @@ def test_no_admin_is_only_a_warning(production, app):
         ({"REDIS_URL": ""}, {"WEB_CONCURRENCY": "4"}, "REDIS_URL is not set with 4 workers"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, {}, "the database is SQLite"),
         ({"PREFERRED_URL_SCHEME": "http"}, {}, "PREFERRED_URL_SCHEME is not https"),
+        (MAIL, {}, "SITE_URL is not set: links in emails would be built from the request's Host"),
+        ({**MAIL, "SITE_URL": "http://blog.example.com"}, {}, "SITE_URL 'http://blog.example.com'"),
+        (
+            {**MAIL, "SITE_URL": "https://b.example", "MAIL_DEFAULT_SENDER": ""},
+            {},
+            "MAIL_DEFAULT_SENDER is not set",
+        ),
     ],
 )
 def test_each_unsafe_setting_is_one_problem_line(production, app, overrides, environ, expected):

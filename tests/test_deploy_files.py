@@ -63,6 +63,13 @@ DOCUMENTED = [
     "WEB_CONCURRENCY",
     "FORWARDED_ALLOW_IPS",
     "BLOG_ADMIN_PASSWORD",
+    "SITE_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
 ]
 DEV_ONLY = [
     "pytest",
@@ -360,6 +367,7 @@ def test_env_example_values_parse_and_hold_no_secret():
         if hasattr(ProductionConfig, key):
             parse_env_value(value, getattr(ProductionConfig, key))  # raises if malformed
     assert secret_key_problem(values["SECRET_KEY"]), "a SECRET_KEY production would accept"
+    assert values["MAIL_PASSWORD"] == ""
     assert values["BLOG_ENV"] == "production"
     assert values["LOG_LEVEL"] == values["LOG_LEVEL"].upper()
     assert int(values["MAX_CONTENT_LENGTH"]) == Config.MAX_CONTENT_LENGTH

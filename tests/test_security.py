@@ -65,6 +65,8 @@ def test_state_changing_routes_do_not_change_state_on_get(rule):
         assert rule.endpoint in {
             "auth.login",
             "auth.register",
+            "auth.forgot_password",
+            "auth.reset_password",
             "posts.new",
             "posts.edit",
             "users.settings",

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from blog.domain.users import PASSWORD_MAX, PASSWORD_MIN
+from blog.domain.users import PASSWORD_MAX
+from blog.forms import new_password_field
 from blog.models.user import EMAIL_MAX, USERNAME_MAX
 
 
@@ -18,12 +19,7 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "email"},
     )
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=f"At least {PASSWORD_MIN} characters.",
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field("Password")
     submit = SubmitField("Create account")
 
 
@@ -40,3 +36,23 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Sign in")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Length(max=EMAIL_MAX)],
+        description="The email address of your account.",
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField("Email me a link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field("New password", "Other browsers will be signed out.")
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords don't match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Set new password")

@@ -1,15 +1,26 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
-from blog import limits
+from blog import limits, mail
 from blog.auth import sessions  # noqa: F401  (registers the user loader)
-from blog.auth.forms import LoginForm, RegisterForm
-from blog.domain import users
+from blog.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from blog.domain import password_reset, users
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.forms import attach_errors
 from blog.redirects import safe_next
+from blog.urls import absolute_url_for
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -64,3 +75,69 @@ def logout():
     logout_user()
     flash("You have signed out.", "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limits.password_reset_per_address
+@limits.password_reset_per_account
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    if not mail.can_send():
+        return render_template("auth/forgot_password.html", form=None)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = password_reset.account_to_reset(form.email.data)
+        if user is not None:
+            _send_reset_link(user)
+        flash(
+            "If an account uses that address, a link to choose a new password is on its way. "
+            "Check your inbox (and spam folder).",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+def _send_reset_link(user) -> None:
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    link = absolute_url_for("auth.reset_password", token=password_reset.make_token(user))
+    mail.send(
+        user.email,
+        f"Choose a new password for {current_app.config['BLOG_TITLE']}",
+        "auth/email/reset_password.txt",
+        user=user,
+        link=link,
+        minutes=max_age // 60,
+    )
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limits.password_reset_per_address
+def reset_password(token: str):
+    try:
+        user = password_reset.user_for_token(token)
+    except password_reset.InvalidResetLink as invalid:
+        return _no_store(render_template("auth/reset_password.html", invalid=str(invalid)), 400)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = password_reset.reset_password(token, form.password.data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        except password_reset.InvalidResetLink as invalid:  # used by another tab meanwhile
+            return _no_store(render_template("auth/reset_password.html", invalid=str(invalid)), 400)
+        else:
+            session.clear()
+            login_user(user)
+            flash("Your password has been changed and you are signed in.", "success")
+            return redirect(url_for("main.home"))
+    page = render_template("auth/reset_password.html", form=form, user=user)
+    return _no_store(page, 422 if form.errors else 200)
+
+
+def _no_store(body: str, status: int):
+    """A page reached by a secret link: keep it out of every cache."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -2,7 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
-from blog.domain.users import PASSWORD_MAX, PASSWORD_MIN
+from blog.domain.users import PASSWORD_MAX
+from blog.forms import new_password_field
 from blog.models.user import BIO_MAX, EMAIL_MAX, IMAGE_URL_MAX, USERNAME_MAX
 
 
@@ -29,10 +30,5 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=f"At least {PASSWORD_MIN} characters. Other browsers will be signed out.",
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = new_password_field("New password", "Other browsers will be signed out.")
     change_password = SubmitField("Change password")
