@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 
 from blog import schema
@@ -68,6 +69,40 @@ def test_create_admin_reports_bad_input_without_a_traceback(app, monkeypatch):
     assert result.exit_code == 1
     assert "password is too short" in result.output
     assert db.session.query(User).count() == 0
+
+
+def test_set_password_prompts_and_ends_old_sessions(app, monkeypatch):
+    monkeypatch.delenv("BLOG_ADMIN_PASSWORD", raising=False)
+    reader = UserFactory(username="forgetful")
+    old_session = reader.get_id()
+    result = app.test_cli_runner().invoke(
+        args=["blog", "set-password", "Forgetful"], input="fresh password\nfresh password\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "New password set for forgetful." in result.output
+    db.session.expire_all()
+    assert reader.check_password("fresh password")
+    assert reader.get_id() != old_session
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("nobody", "long enough password", "no account named 'nobody'"),
+        ("alice", "short", "too short"),
+    ],
+)
+def test_set_password_reports_bad_input_and_changes_nothing(
+    app, monkeypatch, username, password, message
+):
+    monkeypatch.setenv("BLOG_ADMIN_PASSWORD", password)
+    alice = UserFactory(username="alice")
+    before = alice.password_hash
+    result = app.test_cli_runner().invoke(args=["blog", "set-password", username])
+    assert result.exit_code == 1
+    assert message in result.output
+    db.session.expire_all()
+    assert alice.password_hash == before
 
 
 def test_seed_creates_content_and_tops_up_when_repeated(app):
