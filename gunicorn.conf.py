@@ -7,6 +7,11 @@ still win over it (the tests and scripts/ pass their own --bind and --workers).
 import math
 import os
 
+from dotenv import find_dotenv, load_dotenv
+
+# The same .env the app reads (from the working directory); real environment variables win.
+load_dotenv(find_dotenv(usecwd=True))
+
 
 def _cores() -> int:
     """CPUs this process may really use: the container's CPU quota when there is one.

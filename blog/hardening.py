@@ -1,4 +1,5 @@
-"""What every response carries: security headers and a request id.
+"""What every response carries (security headers and a request id), and input that must not crash
+the server.
 
 The Content-Security-Policy allows scripts, styles and fonts from this site only (no inline
 script), images from this site and any https address (avatars and pictures in posts), and no
@@ -11,6 +12,7 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,7 +45,19 @@ def request_id() -> str:
     return g.request_id
 
 
+class JSONProvider(DefaultJSONProvider):
+    """JSON nested too deeply for the parser is malformed input, answered with a 4xx like any
+    other, instead of a RecursionError (a 500 and a traceback in the log)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON is nested too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = JSONProvider(app)
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)

@@ -1,11 +1,18 @@
-"""Logging: one line per record on stderr, or gunicorn's handlers when it serves the app."""
+"""Logging: one line per record on stderr, or gunicorn's handlers when it serves the app.
+
+A record logged while a request is served ends with ``request_id=...``, the id the response
+carries in ``X-Request-ID`` and gunicorn's access line shows, so one id finds every line of a
+request.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 
-from flask import Flask
+from flask import Flask, has_request_context
+
+from blog.hardening import request_id
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -15,6 +22,14 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return super().format(record).replace("\n", " | ")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context():
+            record.msg = f"{record.getMessage()} request_id={request_id()}"
+            record.args = None
+        return True
 
 
 def configure_logging(app: Flask) -> None:
@@ -29,3 +44,4 @@ def configure_logging(app: Flask) -> None:
         app.logger.addHandler(handler)
         app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
     app.logger.propagate = False
+    app.logger.addFilter(RequestIdFilter())

@@ -125,7 +125,8 @@ def test_scripts_are_executable(name):
 
 def gunicorn_settings(monkeypatch, **environ) -> dict:
     for name in ("PORT", "WEB_CONCURRENCY", "LOG_LEVEL", "GUNICORN_CONTROL_SOCKET"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # so that monkeypatch restores what .env may add
+        monkeypatch.delenv(name)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -136,6 +137,14 @@ def test_gunicorn_conf_reads_port_and_workers(monkeypatch):
     settings = gunicorn_settings(monkeypatch, PORT="1234", WEB_CONCURRENCY="3")
     assert settings["bind"] == "0.0.0.0:1234"
     assert settings["workers"] == 3
+
+
+def test_gunicorn_conf_reads_dotenv_below_the_real_environment(monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("WEB_CONCURRENCY=5\nPORT=7000\n")
+    monkeypatch.chdir(tmp_path)
+    settings = gunicorn_settings(monkeypatch, PORT="1234")
+    assert settings["workers"] == 5
+    assert settings["bind"] == "0.0.0.0:1234"
 
 
 def test_gunicorn_conf_defaults(monkeypatch):

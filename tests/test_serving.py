@@ -83,6 +83,16 @@ def test_under_gunicorn_the_app_logs_through_its_handlers():
         gunicorn_logger.removeHandler(handler)
 
 
+def test_records_logged_in_a_request_carry_its_id(capsys):
+    app = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.test_request_context(headers={"X-Request-ID": "trace-42"}):
+        app.logger.warning("mail to %s not sent", "a@example.com")
+    app.logger.warning("outside any request")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-2].endswith("WARNING blog: mail to a@example.com not sent request_id=trace-42")
+    assert lines[-1].endswith("WARNING blog: outside any request")
+
+
 @pytest.mark.parametrize("env_name", ["testing", "development"])
 def test_outside_gunicorn_logs_go_to_stderr(env_name, monkeypatch):
     monkeypatch.setattr("blog.config.DevelopmentConfig.AUTO_MIGRATE", False)

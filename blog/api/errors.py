@@ -19,6 +19,8 @@ MESSAGES = {
     "missing": "is missing",
     "string_type": "must be a string",
     "list_type": "must be a list",
+    "model_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
 }
 
 

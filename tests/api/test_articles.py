@@ -103,6 +103,8 @@ def test_huge_offset_is_an_empty_page(api, db):
         ("[]", "application/json"),
         ("title=x", "application/x-www-form-urlencoded"),
         ('{"article": {"title": 5, "description": [], "body": {}}}', "application/json"),
+        ("[" * 5000 + "]" * 5000, "application/json"),  # too deep for the JSON parser
+        ('{"article": ' * 3000 + "{}" + "}" * 3000, "application/json"),
     ],
 )
 def test_malformed_requests_are_4xx_never_500(signed_up, db, body, content_type):
@@ -115,6 +117,25 @@ def test_malformed_requests_are_4xx_never_500(signed_up, db, body, content_type)
     assert 400 <= response.status_code < 500
     assert "errors" in response.json
     assert db.session.query(Post).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ("[]", {"body": ["must be a JSON object"]}),
+        ("not json", {"body": ["must be a JSON object"]}),
+        ('{"article": "text"}', {"article": ["must be a JSON object"]}),
+    ],
+)
+def test_a_body_that_is_not_an_object_says_so_in_plain_words(signed_up, db, body, errors):
+    response = signed_up.client.post(
+        "/api/articles",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Token {signed_up.token}"},
+    )
+    assert response.status_code == 422
+    assert response.json == {"errors": errors}
 
 
 def test_a_huge_body_is_413_in_the_realworld_shape(app, signed_up, db):
