@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from blog.domain.errors import ValidationError
 from blog.domain.users import PASSWORD_MAX, PASSWORD_MIN
+
+
+class Form(FlaskForm):
+    """The base of every form on the site: it reads text only.
+
+    A file upload, or a JSON number or list, sent where a text field belongs is treated as
+    missing, so the field says "This field is required." instead of a validator failing on a
+    value it can't measure (a 500). A JSON body that isn't an object counts as empty.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            try:
+                data = super().wrap_formdata(form, formdata)
+            except (TypeError, ValueError):  # e.g. a JSON list or string as the whole body
+                return MultiDict()
+            if data is None:
+                return None
+            return MultiDict((k, v) for k, v in data.items(multi=True) if isinstance(v, str))
 
 
 def new_password_field(label: str, note: str = "") -> PasswordField:
@@ -21,7 +41,7 @@ def new_password_field(label: str, note: str = "") -> PasswordField:
     )
 
 
-def attach_errors(form: FlaskForm, error: ValidationError, aliases: dict[str, str] | None = None):
+def attach_errors(form: Form, error: ValidationError, aliases: dict[str, str] | None = None):
     """Show a domain :class:`ValidationError` on the form's fields (unknown fields go on top)."""
     aliases = aliases or {}
     for name, messages in error.errors.items():

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import unquote_to_bytes
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -56,8 +57,27 @@ class JSONProvider(DefaultJSONProvider):
             raise ValueError("JSON is nested too deeply") from None
 
 
+def has_undecodable_text(form_body: bytes) -> bool:
+    """Whether a url-encoded body holds bytes that are not UTF-8. Werkzeug would keep such a
+    value as its literal ``%FF`` text, so a garbled title or password would be saved as typed."""
+    for pair in form_body.split(b"&"):
+        try:
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+    return False
+
+
 def init_app(app: Flask) -> None:
     app.json = JSONProvider(app)
+
+    @app.before_request
+    def refuse_undecodable_forms():
+        if request.mimetype == "application/x-www-form-urlencoded" and has_undecodable_text(
+            request.get_data(cache=True)
+        ):
+            abort(400, "The form held text that is not valid UTF-8. Please type it again.")
+
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)

@@ -1,13 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from blog.domain.users import PASSWORD_MAX
-from blog.forms import new_password_field
+from blog.forms import Form, new_password_field
 from blog.models.user import EMAIL_MAX, USERNAME_MAX
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     username = StringField(
         "Username",
         validators=[DataRequired(), Length(max=USERNAME_MAX)],
@@ -23,7 +22,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         "Email or username",
         validators=[DataRequired(), Length(max=EMAIL_MAX)],
@@ -38,7 +37,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         "Email",
         validators=[DataRequired(), Length(max=EMAIL_MAX)],
@@ -48,7 +47,7 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField("Email me a link")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field("New password", "Other browsers will be signed out.")
     confirm = PasswordField(
         "Repeat the new password",

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from blog.forms import Form
 from blog.models.post import COMMENT_MAX
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         "Your comment",
         validators=[DataRequired(), Length(max=COMMENT_MAX)],

@@ -85,7 +85,7 @@ def _check_unique(username: str | None, email: str | None, exclude: User | None 
     ):
         if value is not None:
             found = finder(value)
-            if found is not None and found is not exclude:
+            if found is not None and (exclude is None or found.id != exclude.id):
                 errors[field] = ["has already been taken"]
     if errors:
         raise Conflict(errors)

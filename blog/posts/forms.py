@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from blog.forms import Form
 from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(
         "Summary",

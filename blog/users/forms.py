@@ -1,13 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blog.domain.users import PASSWORD_MAX
-from blog.forms import new_password_field
+from blog.forms import Form, new_password_field
 from blog.models.user import BIO_MAX, EMAIL_MAX, IMAGE_URL_MAX, USERNAME_MAX
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     username = StringField("Username", validators=[DataRequired(), Length(max=USERNAME_MAX)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
     image = URLField(
@@ -24,7 +23,7 @@ class ProfileForm(FlaskForm):
     save_profile = SubmitField("Save profile")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired(), Length(max=PASSWORD_MAX)],

@@ -32,6 +32,21 @@ def test_settings_update_profile(client, auth, user):
     assert b"I write." in client.get("/@alice2").data
 
 
+def test_settings_saves_a_bio_alone_keeping_username_and_email(client, auth, user):
+    auth.login()
+    response = client.post(
+        "/settings",
+        data={
+            "profile-username": "alice",
+            "profile-email": "ALICE@example.com",
+            "profile-bio": "Just the bio.",
+            "profile-save_profile": "Save profile",
+        },
+    )
+    assert response.status_code == 302
+    assert user.username == "alice" and user.bio == "Just the bio."
+
+
 def test_settings_refuses_a_taken_username(client, auth, user):
     UserFactory(username="bob")
     auth.login()
