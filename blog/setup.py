@@ -124,13 +124,13 @@ def register_shell_context(app: Flask) -> None:
 
 
 def prepare_database(app: Flask) -> None:
-    """Development builds an empty database by itself; production only warns when it lags."""
+    """Development brings its database to the latest migration by itself (an empty one, or one
+    left behind by a pull); production only warns when it lags."""
     from blog import schema
 
     with app.app_context():
-        if app.config["AUTO_MIGRATE"] and schema.is_empty():
-            app.logger.info("empty database: applying migrations")
-            schema.upgrade_to_head()
+        if app.config["AUTO_MIGRATE"]:
+            _migrate_at_start(app)
         elif app.config["ENV_NAME"] == "production":
             try:
                 lag = schema.pending_revisions()
@@ -142,3 +142,21 @@ def prepare_database(app: Flask) -> None:
                     "database schema is behind (%d migration(s) pending): run 'flask db upgrade'",
                     len(lag),
                 )
+
+
+def _migrate_at_start(app: Flask) -> None:
+    from blog import schema
+
+    if schema.is_empty():
+        app.logger.info("empty database: applying migrations")
+        schema.upgrade_to_head()
+        return
+    lag = schema.pending_revisions()
+    if lag and schema.current_revisions():
+        app.logger.info("database schema is behind: applying %d migration(s)", len(lag))
+        schema.upgrade_to_head()
+    elif lag:
+        app.logger.warning(
+            "the database has tables but no migration history: use a new database, or run "
+            "'flask db stamp head' if its tables already match the models"
+        )

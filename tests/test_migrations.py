@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from flask_migrate import downgrade
+from flask_migrate import downgrade, upgrade
 
-from blog import schema
+from blog import create_app, schema
 from blog.extensions import db
 from tests.conftest import make_app
 from tests.databases import fresh_database
@@ -77,3 +77,24 @@ def test_the_database_itself_keeps_names_unique_ignoring_case(empty_app, usernam
         connection.execute(insert, {"u": "alice", "e": "alice@example.com"})
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
         connection.execute(insert, {"u": username, "e": email})
+
+
+@pytest.mark.parametrize("start_at", [None, "0001"])
+def test_development_brings_an_empty_or_older_database_to_head_at_start(empty_app, start_at):
+    if start_at:
+        upgrade(revision=start_at)
+    url = empty_app.config["SQLALCHEMY_DATABASE_URI"]
+    development = create_app({"BLOG_ENV": "development", "SQLALCHEMY_DATABASE_URI": url})
+    with development.app_context():
+        assert schema.pending_revisions() == []
+        db.engine.dispose()
+
+
+def test_development_leaves_tables_without_a_migration_history_alone(empty_app, capsys):
+    db.metadata.tables["users"].create(db.engine)
+    url = empty_app.config["SQLALCHEMY_DATABASE_URI"]
+    development = create_app({"BLOG_ENV": "development", "SQLALCHEMY_DATABASE_URI": url})
+    with development.app_context():
+        assert schema.current_revisions() == set()
+        db.engine.dispose()
+    assert "tables but no migration history" in capsys.readouterr().err
