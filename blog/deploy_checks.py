@@ -33,6 +33,17 @@ def _worker_count(environ) -> int:
         return 2
 
 
+def _redis_problem(url: str) -> str | None:
+    """Why Redis at ``url`` can't be used, or None when it answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except (redis.RedisError, ValueError) as error:
+        return type(error).__name__
+    return None
+
+
 def _check_mail(config, problem, warn) -> None:
     site_url = config.get("SITE_URL", "")
     if site_url and not site_url.startswith("https://"):
@@ -78,8 +89,17 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
             f"REDIS_URL is not set with {workers} workers: each process would keep its own "
             "rate-limit counters; set REDIS_URL"
         )
+    if config.get("REDIS_URL"):
+        unreachable = _redis_problem(config["REDIS_URL"])
+        if unreachable:
+            problem(f"REDIS_URL does not answer ({unreachable}): counters would not be shared")
     if not config.get("RATELIMIT_ENABLED"):
         warn("rate limits are off (RATELIMIT_ENABLED=false)")
+    if not config.get("TRUSTED_PROXIES"):
+        warn(
+            "TRUSTED_PROXIES is 0: right only when clients reach gunicorn directly; behind Render, "
+            "Railway, Heroku or nginx set 1, or every visitor shares the proxy's address"
+        )
     if "*" in config.get("CORS_ORIGINS", ""):
         warn("CORS_ORIGINS allows every origin")
     _check_mail(config, problem, warn)

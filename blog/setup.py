@@ -40,6 +40,9 @@ def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> No
         app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL"),
         app.instance_path,
     )
+    redis_url = app.config.get("REDIS_URL") or ""
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise cfg.ConfigurationError("REDIS_URL must start with redis://, rediss:// or unix://")
     if app.config["ENV_NAME"] == "production":
         _enforce_production_safety(app, environ)
 

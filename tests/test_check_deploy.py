@@ -11,7 +11,15 @@ from blog.extensions import db
 from blog.schema import upgrade_to_head
 from tests.databases import fresh_database
 from tests.factories import UserFactory
-from tests.servers import BIN, POSTGRES, REDIS, ROOT, flask, require_postgres_and_redis
+from tests.servers import (
+    BIN,
+    POSTGRES,
+    REDIS,
+    ROOT,
+    flask,
+    free_port,
+    require_postgres_and_redis,
+)
 
 SECRET = "check-deploy-" + "k" * 40
 
@@ -43,6 +51,7 @@ def test_documented_production_settings_pass(tmp_path, monkeypatch):
             "REDIS_URL": REDIS,
             "WEB_CONCURRENCY": "4",
             "BLOG_ADMIN_PASSWORD": "check deploy admin",
+            "TRUSTED_PROXIES": "1",
             "SITE_URL": "https://blog.example.com",
             "MAIL_SERVER": "smtp.example.com",
             "MAIL_USERNAME": "blog",
@@ -75,9 +84,10 @@ def test_no_mail_is_only_a_warning(production, app):
     with production().app_context() as context:
         findings = check_deployment(context.app)
     assert not any("MAIL" in line or "SITE_URL" in line for line in findings.problems)
-    assert findings.warnings == [
-        "mail is not configured (MAIL_SERVER): readers can't reset a forgotten password"
-    ]
+    assert "mail is not configured (MAIL_SERVER): readers can't reset a forgotten password" in (
+        findings.warnings
+    )
+    assert any(line.startswith("TRUSTED_PROXIES is 0") for line in findings.warnings)
 
 
 MAIL = {"MAIL_SERVER": "smtp.example.com", "MAIL_DEFAULT_SENDER": "blog@example.com"}
@@ -89,6 +99,7 @@ MAIL = {"MAIL_SERVER": "smtp.example.com", "MAIL_DEFAULT_SENDER": "blog@example.
         ({"SESSION_COOKIE_SECURE": False}, {}, "SESSION_COOKIE_SECURE is off"),
         ({"WTF_CSRF_ENABLED": False}, {}, "WTF_CSRF_ENABLED is off"),
         ({"REDIS_URL": ""}, {"WEB_CONCURRENCY": "4"}, "REDIS_URL is not set with 4 workers"),
+        ({"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, {}, "REDIS_URL does not answer"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, {}, "the database is SQLite"),
         ({"PREFERRED_URL_SCHEME": "http"}, {}, "PREFERRED_URL_SCHEME is not https"),
         (MAIL, {}, "SITE_URL is not set: links in emails would be built from the request's Host"),
