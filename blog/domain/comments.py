@@ -9,18 +9,32 @@ import sqlalchemy.orm as so
 
 from blog.domain.errors import NotFound, PermissionDenied
 from blog.domain.permissions import can_delete_comment
+from blog.domain.posts import RESUBMIT_WINDOW
 from blog.domain.text import clean_text, parse_id
 from blog.extensions import db
 from blog.markdown import render_comment
-from blog.models import Comment, Post, User
+from blog.models import Comment, Post, User, utcnow
 from blog.models.post import COMMENT_MAX
 
 
 def add_comment(post: Post, author: User, body: Any) -> Comment:
-    """A comment by ``author``; only published posts take comments."""
+    """A comment by ``author``; only published posts take comments. The same comment sent again
+    within :data:`RESUBMIT_WINDOW` is the one already saved (a double click makes one)."""
     if not post.is_published:
         raise PermissionDenied("Drafts can't be commented on.", "post")
     text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
+    resent = db.session.scalar(
+        sa.select(Comment)
+        .where(
+            Comment.post_id == post.id,
+            Comment.author_id == author.id,
+            Comment.created_at >= utcnow() - RESUBMIT_WINDOW,
+            Comment.body == text,
+        )
+        .limit(1)
+    )
+    if resent is not None:
+        return resent
     comment = Comment(post=post, author=author, body=text, body_html=render_comment(text))
     db.session.add(comment)
     db.session.commit()

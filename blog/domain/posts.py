@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied
@@ -17,6 +19,8 @@ from blog.models import Post, PostStatus, PostTag, User, utcnow
 from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
 
 SLUG_ATTEMPTS = 3
+RESUBMIT_WINDOW = timedelta(seconds=10)
+"""How long a second, identical submission counts as the same one (a double click, a retry)."""
 
 _CLEANERS = {
     "title": lambda v: clean_text(v, "title", max_length=TITLE_MAX),
@@ -62,8 +66,15 @@ def create_post(
     tags: Any = (),
     publish: bool = False,
 ) -> Post:
-    """A new post by ``author``; its slug comes from the title and never changes afterwards."""
+    """A new post by ``author``; its slug comes from the title and never changes afterwards.
+
+    The same post sent again by the same author within :data:`RESUBMIT_WINDOW` is the post
+    already saved, not a copy: a double click or a client's retry makes one post.
+    """
     fields = _clean({"title": title, "description": description, "body": body, "tags": tags})
+    resent = _just_saved(author, fields, publish)
+    if resent is not None:
+        return resent
     for attempt in range(SLUG_ATTEMPTS):
         post = Post(
             author=author,
@@ -86,6 +97,27 @@ def create_post(
         db.session.commit()
         return post
     raise AssertionError("unreachable")
+
+
+def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | None:
+    if author.id is None:
+        return None
+    statement = (
+        sa.select(Post)
+        .where(
+            Post.author_id == author.id,
+            Post.created_at >= utcnow() - RESUBMIT_WINDOW,
+            Post.title == fields["title"],
+            Post.description == fields["description"],
+            Post.body == fields["body"],
+        )
+        .order_by(Post.id.desc())
+        .limit(1)
+    )
+    post = db.session.scalar(statement)
+    if post is None or post.tag_names != fields["tags"] or post.is_published != publish:
+        return None
+    return post
 
 
 def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:

@@ -74,9 +74,20 @@ def test_write_publish_comment_favorite_follow_moderate(live_server, new_page):
     # A deletes B's comment.
     author.reload()
     expect(author.locator(".comment")).to_have_count(1)
+    asked = []
+    author.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     author.locator(".comment").get_by_role("button", name="Delete").click()
     expect(author.locator(".comment")).to_have_count(0)
     expect(author.get_by_text("No comments yet.")).to_be_visible()
+    assert asked == ["Delete this comment by bruce?"]
+
+    # Deleting the post asks first; saying no keeps it.
+    author.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    author.get_by_role("button", name="Delete", exact=True).click()
+    expect(author.get_by_role("button", name="Delete", exact=True)).to_be_enabled()
+    assert asked[-1].startswith("Delete “Walking the West Highland Way” with its comments?")
+    author.reload()
+    expect(author.get_by_role("heading", name="Walking the West Highland Way")).to_be_visible()
 
     # An admin disables B, who can no longer sign in.
     admin = new_page()

@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 import pytest
 
-from blog.models import Comment
+from blog.models import Comment, utcnow
 from tests.factories import CommentFactory, DraftFactory, PostFactory, UserFactory
 
 
@@ -21,6 +23,18 @@ def test_comment_is_rendered_sanitized_and_shown_newest_last(client, auth, user,
     assert "<strong>Great</strong>" in page and "<script>x" not in page
     assert page.index("An earlier comment") < page.index("<strong>Great</strong>")
     assert "2 comments" in page
+
+
+def test_a_double_submit_makes_one_comment_but_a_later_repeat_is_kept(client, auth, user, post, db):
+    auth.login()
+    first = client.post("/posts/talk/comments", data={"body": "Same words"})
+    second = client.post("/posts/talk/comments", data={"body": "Same words"})
+    assert first.location == second.location
+    assert db.session.query(Comment).count() == 1
+    db.session.execute(db.update(Comment).values(created_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    client.post("/posts/talk/comments", data={"body": "Same words"})
+    assert db.session.query(Comment).count() == 2
 
 
 def test_empty_or_huge_comment_is_refused_and_nothing_saved(client, auth, user, post, db):

@@ -34,7 +34,7 @@ def test_slug_comes_from_the_title(title, slug):
 
 
 def test_duplicate_titles_get_numbered_slugs(author):
-    slugs = [write(author, title="Same title").slug for _ in range(3)]
+    slugs = [write(author, title="Same title", body=f"Take {n}").slug for n in range(3)]
     assert slugs == ["same-title", "same-title-2", "same-title-3"]
 
 

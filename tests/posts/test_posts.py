@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 import pytest
 
-from blog.models import Post
+from blog.models import Post, utcnow
 from tests.factories import DraftFactory, PostFactory, UserFactory
 
 MARKDOWN = "# Heading\n\n- one\n- two\n\n```\ncode\n```\n\n[link](https://example.com)"
@@ -114,11 +116,23 @@ def test_failed_edit_does_not_change_the_saved_post(client, auth, user, db):
     assert (post.title, post.body) == ("Original", "Original body")
 
 
-def test_double_submit_keeps_both_and_slugs_stay_unique(client, auth, user, db):
+def test_a_double_submit_makes_one_post(client, auth, user, db):
+    auth.login()
+    first = write(client, publish="Publish")
+    second = write(client, publish="Publish")
+    assert first.location == second.location == "/posts/my-first-post"
+    assert list(db.session.scalars(db.select(Post.slug))) == ["my-first-post"]
+
+
+def test_the_same_title_later_or_with_other_words_is_a_new_post(client, auth, user, db):
     auth.login()
     write(client, publish="Publish")
+    db.session.execute(db.update(Post).values(created_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
     write(client, publish="Publish")
-    assert sorted(db.session.scalars(db.select(Post.slug))) == ["my-first-post", "my-first-post-2"]
+    write(client, publish="Publish", body="Other words.")
+    slugs = sorted(db.session.scalars(db.select(Post.slug)))
+    assert slugs == ["my-first-post", "my-first-post-2", "my-first-post-3"]
 
 
 def test_editing_keeps_the_slug(client, auth, user, db):
