@@ -2,8 +2,8 @@
 the server.
 
 The Content-Security-Policy allows scripts, styles and fonts from this site only (no inline
-script), images from this site and any https address (avatars and pictures in posts), and no
-framing. HSTS is sent in production over HTTPS.
+script), images from anywhere (avatars and pictures in posts are links to other sites; profiles
+accept http and https addresses, and an image can run no code), and no framing. HSTS is sent in production over HTTPS.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' https: data:",
+        "img-src 'self' https: http: data:",
         "font-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
