@@ -3,7 +3,8 @@ the server.
 
 The Content-Security-Policy allows scripts, styles and fonts from this site only (no inline
 script), images from anywhere (avatars and pictures in posts are links to other sites; profiles
-accept http and https addresses, and an image can run no code), and no framing. HSTS is sent in production over HTTPS.
+accept http and https addresses, and an image can run no code), and no framing. HSTS is sent in
+production over HTTPS.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def clean_tag_list(value: Any, field: str = "tagList") -> list[str]:
             continue
         if len(name) > TAG_MAX:
             raise ValidationError.single(field, f"tags are at most {TAG_MAX} characters")
-        if not name.isprintable() or "/" in name:
+        if not name.isprintable() or "/" in name or not name.strip("."):  # "..": a path
             raise ValidationError.single(field, "contains characters that are not allowed")
         if name not in names:
             names.append(name)

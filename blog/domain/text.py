@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from blog.domain.errors import ValidationError
@@ -30,13 +31,18 @@ def clean_text(
     if not isinstance(value, str):
         raise ValidationError.single(field, "must be a string")
     value = value.replace("\r\n", "\n").strip()
-    if required and not value:
+    if required and not any(_is_visible(c) for c in value):  # zero-width spaces alone are blank
         raise ValidationError.single(field, "can't be blank")
     if len(value) > max_length:
         raise ValidationError.single(field, f"is too long (maximum is {max_length} characters)")
     if (_CONTROL_EXCEPT_WHITESPACE if multiline else _CONTROL).search(value):
         raise ValidationError.single(field, "contains characters that are not allowed")
     return value
+
+
+def _is_visible(character: str) -> bool:
+    """Not a space, a control or a format character (zero-width space, direction marks)."""
+    return unicodedata.category(character)[0] not in "ZC"
 
 
 def collect(*checks) -> list:

@@ -114,6 +114,11 @@ def test_validation_reports_every_bad_field_at_once(author):
         ({"body": ["not", "text"]}, "body"),
         ({"tags": {"not": "a list"}}, "tagList"),
         ({"tags": None}, "tagList"),
+        ({"title": "\u200b\u200b"}, "title"),  # zero-width spaces only
+        ({"title": " \u202e\u2066 "}, "title"),  # direction marks only
+        ({"body": "\ufeff\n\u00a0"}, "body"),
+        ({"tags": ["ok", ".."]}, "tagList"),
+        ({"tags": ["."]}, "tagList"),
     ],
 )
 def test_bad_values_are_validation_errors_and_nothing_is_saved(author, db, fields, field):
@@ -123,6 +128,11 @@ def test_bad_values_are_validation_errors_and_nothing_is_saved(author, db, field
         write(author, **{"title": "T", "body": "B", **fields})
     assert field in error.value.errors
     assert db.session.query(Post).count() == 0
+
+
+def test_text_in_any_script_with_invisible_characters_inside_is_kept(author):
+    post = write(author, title="שלום\u200fworld", body="a\u200bb", tags=["c++", "node.js"])
+    assert post.title == "שלום\u200fworld" and post.tag_names == ["c++", "node.js"]
 
 
 def test_only_the_author_or_an_admin_may_edit_or_delete(author):
