@@ -28,7 +28,13 @@ def _window(statement, offset: int, limit: int):
     return respond(shapes.articles(found, total))
 
 
-@api.get("/articles", tags=[articles_tag], summary="Recent articles", responses=MANY)
+@api.get(
+    "/articles",
+    tags=[articles_tag],
+    summary="Recent articles",
+    responses=MANY,
+    openapi_extensions=schemas.LIMIT_EXTENSION,
+)
 def list_articles(query: schemas.ArticleListQuery):
     """Newest first, optionally by tag, author or who favorited them; `articlesCount` counts all
     matches, not just this page."""
@@ -44,6 +50,7 @@ def list_articles(query: schemas.ArticleListQuery):
     summary="Articles by followed authors",
     security=TOKEN,
     responses=MANY,
+    openapi_extensions=schemas.LIMIT_EXTENSION,
 )
 @token_required
 def feed(query: schemas.FeedQuery):

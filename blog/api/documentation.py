@@ -21,7 +21,9 @@ TOKEN_SCHEME = {
     "type": "apiKey",
     "in": "header",
     "name": "Authorization",
-    "description": "A JWT from registering or signing in, sent as `Authorization: Token <jwt>`.",
+    "description": "A JWT from registering or signing in, sent as `Authorization: Token <jwt>` "
+    "(`Bearer <jwt>` is accepted too).",
+    "x-extension": "`Authorization: Bearer <jwt>` works as well as the spec's `Token <jwt>`",
 }
 
 

@@ -8,6 +8,7 @@ domain's, so the HTML site and the API give the same answers.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -83,17 +84,31 @@ class NewCommentBody(Schema):
     comment: NewComment
 
 
+LIMIT_EXTENSION = {
+    "x-extension": f"limit is at most {MAX_LIMIT} and offset at most {MAX_OFFSET:,}; the spec "
+    "sets no maximum (larger values are 422)"
+}
+
+
+def _limit() -> Any:
+    return Field(20, ge=1, le=MAX_LIMIT, description=f"How many articles (1 to {MAX_LIMIT}).")
+
+
+def _offset() -> Any:
+    return Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
+
+
 class ArticleListQuery(Schema):
     tag: str | None = Field(None, description="Only articles with this tag.")
     author: str | None = Field(None, description="Only articles by this username.")
     favorited: str | None = Field(None, description="Only articles this username favorited.")
-    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="How many articles (1 to 100).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
+    limit: int = _limit()
+    offset: int = _offset()
 
 
 class FeedQuery(Schema):
-    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="How many articles (1 to 100).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
+    limit: int = _limit()
+    offset: int = _offset()
 
 
 class SlugPath(Schema):

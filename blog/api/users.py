@@ -26,7 +26,11 @@ def register(body: schemas.NewUserBody):
     "/users/login",
     tags=[tag],
     summary="Sign in",
+    description='A disabled account gets 403 with `{"errors": {"account": [...]}}`.',
     responses={200: schemas.UserResponse, 403: schemas.ErrorResponse, **ERRORS},
+    openapi_extensions={
+        "x-extension": "403 for a disabled account (accounts can't be disabled in the spec)"
+    },
 )
 @limits.login_per_address
 @limits.login_per_account

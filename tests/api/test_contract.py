@@ -22,6 +22,24 @@ def test_openapi_document_is_generated_from_the_schemas(api):
     assert document["components"]["securitySchemes"]["Token"]["name"] == "Authorization"
 
 
+def test_where_the_api_goes_beyond_the_spec_the_document_says_so(api):
+    document = api.get("/openapi.json").json
+    paths = document["paths"]
+    assert "at most 100" in paths["/api/articles"]["get"]["x-extension"]
+    assert "at most 100" in paths["/api/articles/feed"]["get"]["x-extension"]
+    assert "disabled account" in paths["/api/users/login"]["post"]["x-extension"]
+    assert "Bearer" in document["components"]["securitySchemes"]["Token"]["x-extension"]
+
+
+def test_bearer_tokens_work_like_token_ones(api, db):
+    token = api.post(
+        "/users", {"user": {"username": "b", "email": "b@example.com", "password": "long enough"}}
+    ).json["user"]["token"]
+    for scheme in ("Token", "Bearer"):
+        response = api.client.get("/api/user", headers={"Authorization": f"{scheme} {token}"})
+        assert response.status_code == 200 and response.json["user"]["username"] == "b"
+
+
 def test_docs_page_is_served_from_local_files(client):
     response = client.get("/api/docs", follow_redirects=True)
     assert response.status_code == 200
