@@ -23,13 +23,23 @@ def _setting(name: str):
 
 def submitted_account() -> str:
     """The account a sign-in or password reset request names (form or API body), so guessing
-    one account's password, or flooding its inbox, is slowed down from any number of addresses."""
+    one account's password, or flooding its inbox, is slowed down from any number of addresses.
+
+    An existing account is one bucket whether it is named by username or by email.
+    """
+    from blog.domain.users import find_by_email, find_by_username
+
     name = request.form.get("login") or request.form.get("email")
     if name is None:
         body = request.get_json(silent=True)
         user = body.get("user") if isinstance(body, dict) else None
         name = user.get("email") if isinstance(user, dict) else None
-    return f"account:{str(name or '').strip().lower()[:254]}"
+    name = str(name or "").strip().lower()[:254]
+    if name and "\x00" not in name:
+        account = find_by_email(name) if "@" in name else find_by_username(name)
+        if account is not None:
+            return f"user:{account.id}"
+    return f"account:{name}"
 
 
 def signed_in_account() -> str:
@@ -63,6 +73,10 @@ password_change_per_account = limiter.limit(
     _setting("RATELIMIT_PASSWORD"), key_func=signed_in_account, methods=["POST"]
 )
 password_change_per_address = limiter.limit(_setting("RATELIMIT_PASSWORD"), methods=["POST"])
+api_profile_change_per_account = limiter.limit(
+    _setting("RATELIMIT_PASSWORD"), key_func=signed_in_account
+)
+api_profile_change_per_address = limiter.limit(_setting("RATELIMIT_PASSWORD"))
 password_reset_per_address = limiter.shared_limit(
     _setting("RATELIMIT_PASSWORD_RESET"), scope="password-reset", methods=["POST"]
 )

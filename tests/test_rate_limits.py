@@ -16,6 +16,7 @@ def limited(database_url):
         RATELIMIT_LOGIN_ACCOUNT="2 per minute",
         RATELIMIT_REGISTER="2 per minute",
         RATELIMIT_API_WRITES_ACCOUNT="2 per minute",
+        RATELIMIT_PASSWORD="2 per minute",
     ) as app:
         yield app
 
@@ -38,6 +39,14 @@ def test_login_is_limited_per_account_from_any_address(limited):
     assert int(blocked.headers["Retry-After"]) > 0
     assert b"Too many requests" in blocked.data
     assert _login(client, "someone-else", address="10.0.0.4").status_code == 422
+
+
+def test_an_account_is_one_bucket_by_username_or_email(limited):
+    UserFactory(username="target", email="target@example.com")
+    client = limited.test_client()
+    assert _login(client, "target", address="10.0.0.1").status_code == 422
+    assert _login(client, "TARGET@example.com", address="10.0.0.2").status_code == 422
+    assert _login(client, "Target", PASSWORD, address="10.0.0.3").status_code == 429
 
 
 def test_login_is_limited_per_address_across_accounts(limited):
@@ -82,6 +91,20 @@ def test_api_writes_are_limited_per_account(limited):
     ]
     assert codes == [201, 201, 429]
     assert client.get("/api/articles", headers=headers).status_code == 200  # reads are not limited
+
+
+def test_api_profile_changes_are_limited_like_the_settings_page(limited):
+    client = limited.test_client()
+    token = client.post(
+        "/api/users",
+        json={"user": {"username": "p", "email": "p@example.com", "password": PASSWORD}},
+    ).json["user"]["token"]
+    headers = {"Authorization": f"Token {token}"}
+    codes = [
+        client.put("/api/user", json={"user": {"bio": f"v{n}"}}, headers=headers).status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
 
 
 def test_limits_are_off_when_disabled(app, client, user):

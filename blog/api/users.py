@@ -60,6 +60,8 @@ def current_user():
     responses={200: schemas.UserResponse, 409: schemas.ErrorResponse, **ERRORS},
 )
 @token_required
+@limits.api_profile_change_per_address
+@limits.api_profile_change_per_account
 def update_user(body: schemas.UserChangesBody):
     account = require_api_user()
     changes = body.user.model_dump(include=body.user.model_fields_set)
