@@ -45,6 +45,9 @@ class Config:
     LOG_LEVEL = "INFO"
     TRUSTED_PROXIES = 0
     REDIS_URL = ""
+    CACHE_TYPE = ""
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "blog:cache:"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -91,6 +94,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    CACHE_TYPE = "NullCache"  # every request computes: statement counts don't depend on order
+    CACHE_NO_NULL_WARNING = True
     LOG_LEVEL = "WARNING"
 
 

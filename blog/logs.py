@@ -32,6 +32,9 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+REQUEST_ID_FILTER = RequestIdFilter()
+
+
 def configure_logging(app: Flask) -> None:
     gunicorn_logger = logging.getLogger("gunicorn.error")
     app.logger.handlers.clear()
@@ -44,4 +47,4 @@ def configure_logging(app: Flask) -> None:
         app.logger.addHandler(handler)
         app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
     app.logger.propagate = False
-    app.logger.addFilter(RequestIdFilter())
+    app.logger.addFilter(REQUEST_ID_FILTER)  # the logger is shared by every app: added once

@@ -12,8 +12,8 @@ from flask import Flask
 from flask_cors import CORS
 from sqlalchemy.exc import SQLAlchemyError
 
+from blog import caching, hardening, limits, mail
 from blog import config as cfg
-from blog import hardening, limits, mail
 from blog.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -72,6 +72,7 @@ def _enforce_production_safety(app: Flask, environ: Mapping[str, str]) -> None:
 def register_extensions(app: Flask) -> None:
     hardening.init_app(app)
     limits.init_app(app)
+    caching.init_app(app)
     mail.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

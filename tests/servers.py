@@ -22,7 +22,6 @@ REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 def require_postgres_and_redis() -> None:
     """Skip loudly when PostgreSQL or Redis is not there; in CI (``CI`` set), fail instead."""
     import psycopg
-    import pytest
     import redis
     from sqlalchemy.engine import make_url
 
@@ -37,10 +36,26 @@ def require_postgres_and_redis() -> None:
     except redis.RedisError as error:
         problem = problem or f"Redis at {REDIS} is not reachable ({error.__class__.__name__})"
     if problem:
-        message = f"NOT RUN: {problem}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run it)", pytrace=False)
-        pytest.skip(message)
+        _not_run(problem)
+
+
+def require_redis() -> None:
+    """Skip loudly when Redis is not there; in CI (``CI`` set), fail instead."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
+    except redis.RedisError as error:
+        _not_run(f"Redis at {REDIS} is not reachable ({error.__class__.__name__})")
+
+
+def _not_run(problem: str) -> None:
+    import pytest
+
+    message = f"NOT RUN: {problem}"
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI must run it)", pytrace=False)
+    pytest.skip(message)
 
 
 def free_port() -> int:

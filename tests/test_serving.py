@@ -84,7 +84,8 @@ def test_under_gunicorn_the_app_logs_through_its_handlers():
 
 
 def test_records_logged_in_a_request_carry_its_id(capsys):
-    app = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    for _ in range(2):  # each app configures the same "blog" logger
+        app = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.test_request_context(headers={"X-Request-ID": "trace-42"}):
         app.logger.warning("mail to %s not sent", "a@example.com")
     app.logger.warning("outside any request")

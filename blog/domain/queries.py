@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_sqlalchemy.pagination import Pagination
 
+from blog import caching
 from blog.domain.errors import NotFound
 from blog.domain.permissions import can_edit_post, can_view_post
 from blog.domain.stats import attach_post_stats
@@ -141,7 +142,17 @@ def all_tag_names() -> list[str]:
 
 
 def popular_tags(limit: int | None = 20) -> list[tuple[str, int]]:
-    """The most used tags on published posts, with how many posts carry each."""
+    """The most used tags on published posts, with how many posts carry each.
+
+    Counting every post's tags takes a while on a big blog, so the answer is cached; any change
+    to a post or a tag clears it (:mod:`blog.caching`).
+    """
+    key = f"popular-tags:{limit or 'all'}"
+    assert key in caching.TAG_COUNTS, key
+    return caching.remember(key, lambda: _count_tags(limit))
+
+
+def _count_tags(limit: int | None) -> list[tuple[str, int]]:
     uses = sa.func.count(PostTag.post_id).label("uses")
     statement = (
         sa.select(Tag.name, uses)
