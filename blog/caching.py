@@ -5,7 +5,10 @@ else in each process's memory; ``CACHE_TYPE`` overrides (tests use ``NullCache``
 help, never a need: when Redis is away, :func:`remember` computes the value and the page is
 served as usual (and the trouble is logged).
 
-Writes that change what a cached value says clear it at commit (:func:`forget_on_commit`).
+Writes that change what a cached value says clear it at commit (:func:`forget_on_commit`), whether
+the session flushed changed rows or ran an INSERT/UPDATE/DELETE on their tables. A request that
+read the old value just before such a commit may still store it: such a value lives at most
+``CACHE_DEFAULT_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
@@ -57,10 +60,22 @@ def _touches_tag_counts(session: Session) -> bool:
     return any(isinstance(row, Post | PostTag | Tag) for row in changed)
 
 
+TAG_TABLES = frozenset({"posts", "post_tags", "tags"})
+
+
 @event.listens_for(Session, "before_flush")
 def _note_tag_changes(session: Session, flush_context, instances) -> None:
     if _touches_tag_counts(session):
         session.info["forget"] = TAG_COUNTS
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_tag_statements(state) -> None:
+    """INSERT, UPDATE and DELETE statements the session runs directly (merging tags does)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in TAG_TABLES:
+            state.session.info["forget"] = TAG_COUNTS
 
 
 @event.listens_for(Session, "after_commit")

@@ -64,23 +64,25 @@ def set_password(username: str) -> None:
     """Give an account a new password, e.g. for a reader who forgot theirs while the blog has no
     mail set up. Every browser signed in to it is signed out.
 
-    The password is asked for, or read from BLOG_ADMIN_PASSWORD for scripts.
+    The password is always asked for: BLOG_ADMIN_PASSWORD is the admin's, never a reader's.
     """
     user = users.find_by_username(username)
     if user is None:
         click.echo(f"error: no account named {username!r}", err=True)
         raise SystemExit(1)
     try:
-        users.update_profile(user, {"password": _new_password()})
+        users.update_profile(user, {"password": _prompt_password()})
     except ValidationError as error:
         _fail(error)
     click.echo(f"New password set for {user.username}.")
 
 
 def _new_password() -> str:
-    return os.environ.get(ADMIN_PASSWORD_ENV) or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
+    return os.environ.get(ADMIN_PASSWORD_ENV) or _prompt_password()
+
+
+def _prompt_password() -> str:
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 def _fail(error: ValidationError) -> None:

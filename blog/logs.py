@@ -27,7 +27,11 @@ class OneLineFormatter(logging.Formatter):
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
-            record.msg = f"{record.getMessage()} request_id={request_id()}"
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):  # arguments that don't fit: let logging report it
+                return True
+            record.msg = f"{message} request_id={request_id()}"
             record.args = None
         return True
 

@@ -8,7 +8,7 @@ say so instead). ``MAIL_BACKEND`` overrides the choice.
 
 from __future__ import annotations
 
-import smtplib
+import threading
 
 from flask import Flask, current_app, render_template
 from flask_mailman import EmailMessage, Mail
@@ -17,6 +17,7 @@ NO_MAIL = "dummy"
 """The backend of an app that cannot send: Flask-Mailman's, which drops every message."""
 
 mail = Mail()
+THREAD_NAME = "blog-mail"
 
 
 def default_backend(config) -> str:
@@ -27,6 +28,8 @@ def default_backend(config) -> str:
 
 def init_app(app: Flask) -> None:
     app.config["MAIL_BACKEND"] = app.config.get("MAIL_BACKEND") or default_backend(app.config)
+    if app.config.get("MAIL_USE_SSL"):  # TLS from the start (port 465) replaces STARTTLS
+        app.config["MAIL_USE_TLS"] = False
     mail.init_app(app)
 
 
@@ -34,11 +37,13 @@ def can_send() -> bool:
     return current_app.config["MAIL_BACKEND"] != NO_MAIL
 
 
-def send(to: str, subject: str, template: str, **context) -> bool:
-    """Send one plain-text message rendered from ``template``; False (and logged) if it failed.
+def send(to: str, subject: str, template: str, **context) -> threading.Thread:
+    """Send one plain-text message rendered from ``template``, in the background.
 
-    A failure is the operator's to fix, not the reader's to see: callers answer the same either
-    way, so an answer never reveals whether an address has an account.
+    The request doesn't wait for the mail server, so an answer takes as long whether or not a
+    message went out (a reset request must not reveal which addresses have accounts), and a slow
+    server never holds a worker. A failure is logged: it is the operator's to fix. The thread is
+    returned for callers (tests) that need to wait for it.
     """
     message = EmailMessage(
         subject=subject,
@@ -46,9 +51,17 @@ def send(to: str, subject: str, template: str, **context) -> bool:
         from_email=current_app.config["MAIL_DEFAULT_SENDER"] or None,
         to=[to],
     )
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.error("mail to %s not sent: %s: %s", to, type(error).__name__, error)
-        return False
-    return True
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_deliver, args=(app, message), name=THREAD_NAME, daemon=True)
+    thread.start()
+    return thread
+
+
+def _deliver(app: Flask, message: EmailMessage) -> None:
+    with app.app_context():
+        try:
+            message.send()
+        except Exception as error:  # whatever the backend raises: log it, the reader saw "sent"
+            app.logger.error(
+                "mail to %s not sent: %s: %s", message.to[0], type(error).__name__, error
+            )

@@ -41,8 +41,8 @@ def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> No
         app.instance_path,
     )
     redis_url = app.config.get("REDIS_URL") or ""
-    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise cfg.ConfigurationError("REDIS_URL must start with redis://, rediss:// or unix://")
+    if redis_url and not redis_url.startswith(("redis://", "rediss://")):
+        raise cfg.ConfigurationError("REDIS_URL must start with redis:// or rediss://")
     if app.config["ENV_NAME"] == "production":
         _enforce_production_safety(app, environ)
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from blog.domain import posts, tags
 from blog.extensions import cache, db
-from blog.models import Post
+from blog.models import Post, PostStatus
 from tests.conftest import app_on
 from tests.factories import PostFactory, UserFactory
 from tests.servers import REDIS, free_port, require_redis
@@ -66,7 +66,7 @@ def test_publishing_a_post_with_a_new_tag_shows_it_at_once(cached_app):
     assert client.get("/api/tags").json["tags"] == ["flask", "sqlalchemy"]
 
 
-@pytest.mark.parametrize("change", ["unpublish", "delete", "rename", "delete-row"])
+@pytest.mark.parametrize("change", ["unpublish", "delete", "rename", "merge", "delete-row"])
 def test_every_kind_of_change_clears_the_counts(cached_app, change):
     author = UserFactory(is_admin=True)
     post = PostFactory(tags=["flask"], author=author)
@@ -78,10 +78,14 @@ def test_every_kind_of_change_clears_the_counts(cached_app, change):
         posts.delete_post(post, author)
     elif change == "rename":
         tags.rename_tag(post.post_tags[0].tag, "python")
+    elif change == "merge":  # renaming onto an existing tag merges, with plain SQL statements
+        PostFactory(tags=["python"], author=author, status=PostStatus.DRAFT, published_at=None)
+        assert client.get("/api/tags").json["tags"] == ["flask"]
+        tags.rename_tag(post.post_tags[0].tag, "python")
     else:  # as Flask-Admin does it: the session deletes the row
         db.session.delete(db.session.get(Post, post.id))
         db.session.commit()
-    expected = ["python"] if change == "rename" else []
+    expected = ["python"] if change in ("rename", "merge") else []
     assert client.get("/api/tags").json["tags"] == expected
 
 

@@ -72,7 +72,7 @@ def test_create_admin_reports_bad_input_without_a_traceback(app, monkeypatch):
 
 
 def test_set_password_prompts_and_ends_old_sessions(app, monkeypatch):
-    monkeypatch.delenv("BLOG_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("BLOG_ADMIN_PASSWORD", "the admin's password")  # never used for a reader
     reader = UserFactory(username="forgetful")
     old_session = reader.get_id()
     result = app.test_cli_runner().invoke(
@@ -92,13 +92,12 @@ def test_set_password_prompts_and_ends_old_sessions(app, monkeypatch):
         ("alice", "short", "too short"),
     ],
 )
-def test_set_password_reports_bad_input_and_changes_nothing(
-    app, monkeypatch, username, password, message
-):
-    monkeypatch.setenv("BLOG_ADMIN_PASSWORD", password)
+def test_set_password_reports_bad_input_and_changes_nothing(app, username, password, message):
     alice = UserFactory(username="alice")
     before = alice.password_hash
-    result = app.test_cli_runner().invoke(args=["blog", "set-password", username])
+    result = app.test_cli_runner().invoke(
+        args=["blog", "set-password", username], input=f"{password}\n{password}\n"
+    )
     assert result.exit_code == 1
     assert message in result.output
     db.session.expire_all()

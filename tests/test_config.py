@@ -108,9 +108,11 @@ def test_a_malformed_environment_value_is_one_clear_error(monkeypatch):
         create_app("testing")
 
 
-@pytest.mark.parametrize("url", ["not a url", "localhost:6379", "http://127.0.0.1:6379"])
+@pytest.mark.parametrize(
+    "url", ["not a url", "localhost:6379", "http://127.0.0.1:6379", "unix:///run/redis.sock"]
+)
 def test_a_redis_url_that_is_not_one_is_one_clear_error(url):
-    with pytest.raises(ConfigurationError, match="REDIS_URL must start with redis://"):
+    with pytest.raises(ConfigurationError, match="REDIS_URL must start with redis:// or rediss://"):
         create_app({"BLOG_ENV": "testing", "REDIS_URL": url})
 
 

@@ -41,12 +41,20 @@ def test_login_is_limited_per_account_from_any_address(limited):
     assert _login(client, "someone-else", address="10.0.0.4").status_code == 422
 
 
-def test_an_account_is_one_bucket_by_username_or_email(limited):
+def test_a_username_and_its_email_are_counted_apart_so_no_count_links_them(limited):
     UserFactory(username="target", email="target@example.com")
     client = limited.test_client()
     assert _login(client, "target", address="10.0.0.1").status_code == 422
-    assert _login(client, "TARGET@example.com", address="10.0.0.2").status_code == 422
-    assert _login(client, "Target", PASSWORD, address="10.0.0.3").status_code == 429
+    assert _login(client, "target", address="10.0.0.2").status_code == 422
+    assert _login(client, "target", address="10.0.0.3").status_code == 429
+    assert _login(client, "target@example.com", address="10.0.0.4").status_code == 422
+
+
+def test_a_lone_surrogate_in_the_account_name_is_limited_like_any_name(limited):
+    client = limited.test_client()
+    body = {"user": {"email": "\ud800@example.com", "password": "wrong password"}}
+    codes = [client.post("/api/users/login", json=body).status_code for _ in range(3)]
+    assert codes[-1] == 429 and all(code in (401, 422) for code in codes[:-1])
 
 
 def test_login_is_limited_per_address_across_accounts(limited):

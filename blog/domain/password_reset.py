@@ -1,14 +1,17 @@
 """Resetting a forgotten password with a link sent by email.
 
-A reset token is the account's session id (:meth:`User.get_id`), signed and timestamped. That id
-changes with the password, so a link works once, and also stops working when the password is
-changed any other way; it expires after ``PASSWORD_RESET_MAX_AGE`` seconds.
+A reset token is the account's session id (:meth:`User.get_id`) and a digest of its email
+address, signed and timestamped. The session id changes with the password, so a link works once
+and stops working when the password is changed any other way; changing the email address ends it
+too; it expires after ``PASSWORD_RESET_MAX_AGE`` seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -40,8 +43,12 @@ def account_to_reset(email: Any) -> User | None:
     return user if user is not None and not user.is_disabled else None
 
 
+def _email_digest(user: User) -> str:
+    return hashlib.sha256(user.email.lower().encode()).hexdigest()[:16]
+
+
 def make_token(user: User) -> str:
-    return _serializer().dumps(user.get_id())
+    return _serializer().dumps([user.get_id(), _email_digest(user)])
 
 
 def user_for_token(token: str) -> User:
@@ -50,14 +57,14 @@ def user_for_token(token: str) -> User:
     if not token.isascii():
         raise InvalidResetLink("This password reset link is not valid.")
     try:
-        session_id = _serializer().loads(token, max_age=max_age)
+        session_id, email_digest = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
         raise InvalidResetLink("This password reset link has expired.") from None
-    except BadSignature:
+    except (BadSignature, TypeError, ValueError):
         raise InvalidResetLink("This password reset link is not valid.") from None
     user_id = str(session_id).partition(":")[0]
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or user.is_disabled:
+    if user is None or user.is_disabled or _email_digest(user) != email_digest:
         raise InvalidResetLink("This password reset link is not valid.")
     if user.get_id() != session_id:
         raise InvalidResetLink("This password reset link has already been used.")
@@ -65,8 +72,21 @@ def user_for_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: Any) -> User:
-    """Set a new password through a reset link; the link, and every older session, then end."""
+    """Set a new password through a reset link; the link, and every older session, then end.
+
+    The password is replaced only if it is still the one the link was made for, checked in the
+    same UPDATE: of two requests racing with one link, one wins and the other is told the link
+    was used.
+    """
     user = user_for_token(token)
-    user.set_password(clean_password(new_password))
+    password = clean_password(new_password)
+    changed = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(**User.password_change(password))
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise InvalidResetLink("This password reset link has already been used.")
     db.session.commit()
     return user

@@ -40,9 +40,16 @@ def clean_text(
     return value
 
 
+INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+
 def _is_visible(character: str) -> bool:
-    """Not a space, a control or a format character (zero-width space, direction marks)."""
-    return unicodedata.category(character)[0] not in "ZC"
+    """Not a space, a control or a format character (zero-width space, direction marks).
+
+    Unassigned code points count as visible: they are what newer emoji look like to an older
+    Unicode database.
+    """
+    return unicodedata.category(character) not in INVISIBLE_CATEGORIES
 
 
 def collect(*checks) -> list:

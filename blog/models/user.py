@@ -53,9 +53,17 @@ class User(UserMixin, db.Model):
         return self.username
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-        self.password_changed_at = utcnow()
-        self.kept_token_id = None
+        for name, value in self.password_change(password).items():
+            setattr(self, name, value)
+
+    @staticmethod
+    def password_change(password: str) -> dict:
+        """The column values that give an account ``password`` (for a conditional UPDATE)."""
+        return {
+            "password_hash": generate_password_hash(password),
+            "password_changed_at": utcnow(),
+            "kept_token_id": None,
+        }
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

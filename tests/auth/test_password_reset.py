@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import email
 import re
+import threading
 import time
 from email.message import Message
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from itsdangerous import TimestampSigner
 
+from blog import mail
+from blog.domain import password_reset
 from blog.extensions import db
 from blog.models import User
 from tests.conftest import app_on
@@ -21,21 +25,34 @@ NEW_PASSWORD = "a brand new passphrase"
 SITE = "https://blog.example.test"
 
 
+def deliveries_done() -> None:
+    """Wait for the messages the app is sending in the background."""
+    for thread in threading.enumerate():
+        if thread.name == mail.THREAD_NAME:
+            thread.join(timeout=15)
+
+
 class Mailbox:
     """An SMTP server on a free local port that keeps every message it is given."""
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.messages: list[Message] = []
+        self._messages: list[Message] = []
+
+    def received(self) -> list[Message]:
+        """What arrived once the app's deliveries are done (a method: aiosmtpd's server thread
+        looks at the handler's attributes, and must not be the one that waits)."""
+        deliveries_done()
+        return self._messages
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self._messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted"
 
     def only_link(self) -> str:
         """The reset link of the one message received, as a path on the test client's site."""
-        assert len(self.messages) == 1, [m["Subject"] for m in self.messages]
-        body = self.messages[0].get_payload(decode=True).decode()
+        assert len(self.received()) == 1, [m["Subject"] for m in self._messages]
+        body = self.received()[0].get_payload(decode=True).decode()
         link = re.search(r"https?://\S+", body).group(0)
         assert link.startswith(f"{SITE}/reset-password/"), link
         return link.removeprefix(SITE)
@@ -95,7 +112,7 @@ def test_the_whole_journey_from_forgotten_to_signed_in(mail_app, alice, mailbox)
     assert response.status_code == 302 and response.location == "/login"
     assert "a link to choose a new password is on its way" in client.get("/login").text
 
-    message = mailbox.messages[0]
+    message = mailbox.received()[0]
     assert message["To"] == "alice@example.com"
     assert message["From"] == "Blog <blog@example.test>"
     assert "Choose a new password" in message["Subject"]
@@ -131,6 +148,37 @@ def test_a_link_ends_when_the_password_changes_another_way(mail_app, alice, mail
     alice.set_password("changed in settings")
     db.session.commit()
     assert mail_app.test_client().get(path).status_code == 400
+
+
+def test_a_link_ends_when_the_email_address_changes(mail_app, alice, mailbox):
+    request_link(mail_app.test_client())
+    path = mailbox.only_link()
+    alice.email = "new-address@example.com"
+    db.session.commit()
+    assert mail_app.test_client().get(path).status_code == 400
+
+
+def test_of_two_racing_uses_of_one_link_only_one_sets_a_password(
+    mail_app, alice, mailbox, monkeypatch
+):
+    """The other use changes the password between this one's check and its update."""
+    request_link(mail_app.test_client())
+    path = mailbox.only_link()
+    checked = password_reset.user_for_token
+
+    def checked_then_overtaken(token):
+        user = checked(token)
+        with db.engine.begin() as other_request:
+            other_request.execute(
+                sa.update(User).where(User.id == user.id).values(password_hash="set by the winner")
+            )
+        return user
+
+    monkeypatch.setattr(password_reset, "user_for_token", checked_then_overtaken)
+    with pytest.raises(password_reset.InvalidResetLink, match="already been used"):
+        password_reset.reset_password(path.rsplit("/", 1)[1], NEW_PASSWORD)
+    db.session.expire_all()
+    assert db.session.get(User, alice.id).password_hash == "set by the winner"
 
 
 def test_resetting_signs_out_other_browsers(mail_app, alice, mailbox):
@@ -206,7 +254,7 @@ def test_unknown_or_malformed_addresses_get_the_same_answer_and_no_mail(
     assert response.status_code in (302, 422)
     if response.status_code == 302:
         assert response.location == "/login"
-    assert mailbox.messages == []
+    assert mailbox.received() == []
 
 
 def test_a_disabled_account_gets_no_link_and_its_old_link_stops(mail_app, alice, mailbox):
@@ -216,12 +264,12 @@ def test_a_disabled_account_gets_no_link_and_its_old_link_stops(mail_app, alice,
     db.session.commit()
     assert mail_app.test_client().get(path).status_code == 400
     assert request_link(mail_app.test_client()).status_code == 302
-    assert len(mailbox.messages) == 1
+    assert len(mailbox.received()) == 1
 
 
 def test_the_link_ignores_a_forged_host_header(mail_app, alice, mailbox):
     request_link(mail_app.test_client(), headers={"Host": "evil.example"})
-    assert "evil.example" not in mailbox.messages[0].get_payload(decode=True).decode()
+    assert "evil.example" not in mailbox.received()[0].get_payload(decode=True).decode()
     mailbox.only_link()  # on SITE_URL
 
 
@@ -230,7 +278,7 @@ def test_without_site_url_the_link_is_on_the_requested_host(database_url, mailbo
     with app_on(database_url, **settings) as app:
         UserFactory(username="alice", email="alice@example.com")
         request_link(app.test_client())
-    body = mailbox.messages[0].get_payload(decode=True).decode()
+    body = mailbox.received()[0].get_payload(decode=True).decode()
     assert "http://localhost/reset-password/" in body
 
 
@@ -238,9 +286,23 @@ def test_an_unreachable_mail_server_is_logged_not_shown(database_url, capsys):
     with app_on(database_url, **mail_settings(free_port())) as app:
         UserFactory(username="alice", email="alice@example.com")
         response = request_link(app.test_client())
+        deliveries_done()
     assert response.status_code == 302 and response.location == "/login"
     logged = capsys.readouterr().err
     assert "ERROR blog: mail to alice@example.com not sent: ConnectionRefusedError" in logged
+
+
+def test_ssl_on_port_465_turns_starttls_off_and_failures_are_only_logged(
+    mailbox, database_url, capsys
+):
+    settings = {**mail_settings(mailbox.port), "MAIL_USE_SSL": True, "MAIL_USE_TLS": True}
+    with app_on(database_url, **settings) as app:
+        assert app.config["MAIL_USE_TLS"] is False
+        UserFactory(username="alice", email="alice@example.com")
+        response = request_link(app.test_client())  # the test server speaks no TLS
+        deliveries_done()
+    assert response.status_code == 302
+    assert "ERROR blog: mail to alice@example.com not sent: SSLError" in capsys.readouterr().err
 
 
 def test_production_without_mail_says_it_cannot_reset(database_url):
@@ -260,6 +322,7 @@ def test_development_prints_the_message_to_the_terminal(database_url, capsys):
         assert app.config["MAIL_BACKEND"] == "console"
         UserFactory(username="alice", email="alice@example.com")
         request_link(app.test_client())
+        deliveries_done()
     printed = capsys.readouterr().out
     assert "To: alice@example.com" in printed
     assert "http://localhost/reset-password/" in printed
@@ -282,7 +345,7 @@ def test_the_answer_is_rate_limited_per_account_from_any_address(database_url, m
         assert int(blocked.headers["Retry-After"]) > 0
         other = request_link(client, "bob@example.com", environ_base={"REMOTE_ADDR": "10.0.0.3"})
         assert other.status_code == 302
-    assert len(mailbox.messages) == 2
+    assert len(mailbox.received()) == 2
 
 
 def test_a_user_row_is_untouched_by_asking(mail_app, alice, mailbox):

@@ -132,6 +132,7 @@ def test_bad_values_are_validation_errors_and_nothing_is_saved(author, db, field
 
 def test_text_in_any_script_with_invisible_characters_inside_is_kept(author):
     post = write(author, title="שלום\u200fworld", body="a\u200bb", tags=["c++", "node.js"])
+    assert write(author, title="\U0001faa8", body="Unicode 15 emoji").title == "\U0001faa8"
     assert post.title == "שלום\u200fworld" and post.tag_names == ["c++", "node.js"]
 
 
