@@ -11,8 +11,12 @@ one rate-limited app; limits are declared once, at import, never per app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from blog.extensions import limiter
 
@@ -37,19 +41,17 @@ def submitted_account() -> str:
     return f"account:{str(name or '').strip().lower()[:254]}"
 
 
-def signed_in_account() -> str:
-    """The account behind a session or API token, else the client address."""
-    from flask_login import current_user
+def account_key(find_user: Callable[[], Any]) -> Callable[[], str]:
+    """A rate-limit key: the account that ``find_user`` returns, else the client address."""
 
-    from blog.api.tokens import TokenError, api_user
+    def key() -> str:
+        user = find_user()
+        return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
 
-    user = current_user if current_user.is_authenticated else None
-    if user is None and request.path.startswith("/api/"):
-        try:
-            user = api_user()
-        except TokenError:
-            user = None
-    return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
+    return key
+
+
+signed_in_account = account_key(lambda: current_user if current_user.is_authenticated else None)
 
 
 login_per_address = limiter.shared_limit(
@@ -68,9 +70,6 @@ password_change_per_account = limiter.limit(
     _setting("RATELIMIT_PASSWORD"), key_func=signed_in_account, methods=["POST"]
 )
 password_change_per_address = limiter.limit(_setting("RATELIMIT_PASSWORD"), methods=["POST"])
-api_profile_change_per_account = limiter.limit(
-    _setting("RATELIMIT_PASSWORD"), key_func=signed_in_account
-)
 api_profile_change_per_address = limiter.limit(_setting("RATELIMIT_PASSWORD"))
 password_reset_per_address = limiter.shared_limit(
     _setting("RATELIMIT_PASSWORD_RESET"), scope="password-reset", methods=["POST"]
@@ -83,13 +82,19 @@ password_reset_per_account = limiter.shared_limit(
 )
 
 
-def limit_api_writes(blueprint) -> None:
-    """Every POST, PUT and DELETE of the API, per address and per account (call it once)."""
+def api_profile_change_per_account(account: Callable[[], str]):
+    """Profile and password changes through the API, counted per ``account`` key."""
+    return limiter.limit(_setting("RATELIMIT_PASSWORD"), key_func=account)
+
+
+def limit_api_writes(blueprint, account: Callable[[], str]) -> None:
+    """Every POST, PUT and DELETE of the API, per address and per ``account`` key (call it
+    once)."""
     writes = ["POST", "PUT", "DELETE"]
     limiter.limit(_setting("RATELIMIT_API_WRITES"), methods=writes)(blueprint)
-    limiter.limit(
-        _setting("RATELIMIT_API_WRITES_ACCOUNT"), key_func=signed_in_account, methods=writes
-    )(blueprint)
+    limiter.limit(_setting("RATELIMIT_API_WRITES_ACCOUNT"), key_func=account, methods=writes)(
+        blueprint
+    )
 
 
 def init_app(app: Flask) -> None:

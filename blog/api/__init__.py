@@ -9,8 +9,8 @@ from flask_openapi3 import APIBlueprint
 
 from blog.api.errors import register_api_error_handlers
 from blog.api.schemas import ErrorResponse
-from blog.api.tokens import check_token_before_validation
-from blog.limits import limit_api_writes
+from blog.api.tokens import api_user_or_none, check_token_before_validation
+from blog.limits import account_key, limit_api_writes
 
 # Any request can be too large or one too many.
 api = APIBlueprint(
@@ -21,6 +21,7 @@ api = APIBlueprint(
 )
 register_api_error_handlers(api)
 api.before_request(check_token_before_validation)
-limit_api_writes(api)
+api_account = account_key(api_user_or_none)
+limit_api_writes(api, api_account)
 
 from blog.api import articles, comments, profiles, users  # noqa: E402, F401  (routes)

@@ -89,6 +89,14 @@ def api_user() -> User | None:
     return g.api_user
 
 
+def api_user_or_none() -> User | None:
+    """The user a valid token names; None for no token or a bad one."""
+    try:
+        return api_user()
+    except TokenError:
+        return None
+
+
 def require_api_user() -> User:
     user = api_user()
     if user is None:

@@ -1,7 +1,7 @@
 from flask_openapi3 import Tag
 
 from blog import limits
-from blog.api import api, schemas, shapes
+from blog.api import api, api_account, schemas, shapes
 from blog.api.respond import ERRORS, TOKEN, respond
 from blog.api.tokens import issue_token, keep_current_token, require_api_user, token_required
 from blog.domain import users
@@ -61,7 +61,7 @@ def current_user():
 )
 @token_required
 @limits.api_profile_change_per_address
-@limits.api_profile_change_per_account
+@limits.api_profile_change_per_account(api_account)
 def update_user(body: schemas.UserChangesBody):
     account = require_api_user()
     changes = body.user.model_dump(include=body.user.model_fields_set)
