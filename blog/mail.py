@@ -42,8 +42,10 @@ def send(to: str, subject: str, template: str, **context) -> threading.Thread:
 
     The request doesn't wait for the mail server, so an answer takes as long whether or not a
     message went out (a reset request must not reveal which addresses have accounts), and a slow
-    server never holds a worker. A failure is logged: it is the operator's to fix. The thread is
-    returned for callers (tests) that need to wait for it.
+    server never holds a worker. A failure is logged: it is the operator's to fix. The thread is not
+    a daemon, so a process that exits normally (a gunicorn worker's graceful shutdown) first
+    delivers what is in flight, each message bounded by MAIL_TIMEOUT. It is returned for callers
+    (tests) that need to wait for it.
     """
     message = EmailMessage(
         subject=subject,
@@ -52,7 +54,7 @@ def send(to: str, subject: str, template: str, **context) -> threading.Thread:
         to=[to],
     )
     app = current_app._get_current_object()
-    thread = threading.Thread(target=_deliver, args=(app, message), name=THREAD_NAME, daemon=True)
+    thread = threading.Thread(target=_deliver, args=(app, message), name=THREAD_NAME, daemon=False)
     thread.start()
     return thread
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import email
+import json
 import re
+import subprocess
+import sys
 import threading
 import time
 from email.message import Message
@@ -352,3 +355,26 @@ def test_a_user_row_is_untouched_by_asking(mail_app, alice, mailbox):
     before = db.session.get(User, alice.id).password_hash
     request_link(mail_app.test_client())
     assert db.session.get(User, alice.id).password_hash == before
+
+
+SEND_THEN_EXIT = """
+import json, sys
+from blog import create_app, mail
+app = create_app({"BLOG_ENV": "testing", "MAIL_BACKEND": "smtp", **json.loads(sys.argv[1])})
+with app.test_request_context():
+    mail.send("alice@example.com", "Last words", "auth/email/reset_password.txt",
+              user={"username": "alice"}, link="https://blog.example.test/reset-password/x",
+              minutes=60)
+"""
+
+
+def test_a_process_that_exits_delivers_the_mail_in_flight_first(database_url, mailbox):
+    settings = {**mail_settings(mailbox.port), "SQLALCHEMY_DATABASE_URI": database_url}
+    done = subprocess.run(
+        [sys.executable, "-c", SEND_THEN_EXIT, json.dumps(settings)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [m["Subject"] for m in mailbox.received()] == ["Last words"]
