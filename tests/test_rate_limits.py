@@ -29,6 +29,13 @@ def _login(client, login, password="wrong password", address="10.0.0.1"):
     )
 
 
+def _api_registration(client, username: str) -> dict[str, str]:
+    """Register through the API; the headers that carry the new account's token."""
+    user = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
+    token = client.post("/api/users", json={"user": user}).json["user"]["token"]
+    return {"Authorization": f"Token {token}"}
+
+
 def test_login_is_limited_per_account_from_any_address(limited):
     UserFactory(username="target")
     client = limited.test_client()
@@ -88,11 +95,7 @@ def test_registration_is_limited(limited):
 
 def test_api_writes_are_limited_per_account(limited):
     client = limited.test_client()
-    token = client.post(
-        "/api/users",
-        json={"user": {"username": "w", "email": "w@example.com", "password": PASSWORD}},
-    ).json["user"]["token"]
-    headers = {"Authorization": f"Token {token}"}
+    headers = _api_registration(client, "w")
     article = {"article": {"title": "t", "description": "d", "body": "b"}}
     codes = [
         client.post("/api/articles", json=article, headers=headers).status_code for _ in range(3)
@@ -103,11 +106,7 @@ def test_api_writes_are_limited_per_account(limited):
 
 def test_api_profile_changes_are_limited_like_the_settings_page(limited):
     client = limited.test_client()
-    token = client.post(
-        "/api/users",
-        json={"user": {"username": "p", "email": "p@example.com", "password": PASSWORD}},
-    ).json["user"]["token"]
-    headers = {"Authorization": f"Token {token}"}
+    headers = _api_registration(client, "p")
     codes = [
         client.put("/api/user", json={"user": {"bio": f"v{n}"}}, headers=headers).status_code
         for n in range(3)

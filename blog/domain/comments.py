@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 from blog.domain.errors import NotFound, PermissionDenied
 from blog.domain.permissions import can_delete_comment
 from blog.domain.posts import RESUBMIT_WINDOW
+from blog.domain.rows import take_turns
 from blog.domain.text import clean_text, parse_id
 from blog.extensions import db
 from blog.markdown import render_comment
@@ -23,6 +24,7 @@ def add_comment(post: Post, author: User, body: Any) -> Comment:
     if not post.is_published:
         raise PermissionDenied("Drafts can't be commented on.", "post")
     text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
+    take_turns(author.id)
     resent = db.session.scalar(
         sa.select(Comment)
         .where(
@@ -34,6 +36,7 @@ def add_comment(post: Post, author: User, body: Any) -> Comment:
         .limit(1)
     )
     if resent is not None:
+        db.session.commit()
         return resent
     comment = Comment(post=post, author=author, body=text, body_html=render_comment(text))
     db.session.add(comment)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied
 from blog.domain.permissions import can_edit_post
+from blog.domain.rows import take_turns
 from blog.domain.slugs import unique_slug
 from blog.domain.tags import clean_tag_list, get_or_create_tags
 from blog.domain.text import clean_text, collect
@@ -72,21 +73,26 @@ def create_post(
     already saved, not a copy: a double click or a client's retry makes one post.
     """
     fields = _clean({"title": title, "description": description, "body": body, "tags": tags})
-    resent = _just_saved(author, fields, publish)
-    if resent is not None:
-        return resent
+    if author.id is not None:
+        take_turns(author.id)
+        resent = _just_saved(author, fields, publish)
+        if resent is not None:
+            db.session.commit()
+            return resent
     for attempt in range(SLUG_ATTEMPTS):
-        post = Post(
-            author=author,
-            title=fields["title"],
-            description=fields["description"],
-            body=fields["body"],
-            body_html=render_post(fields["body"]),
-            slug=unique_slug(fields["title"]),
-        )
-        _set_status(post, publish)
         try:
+            # Built inside the savepoint: the author's posts collection would otherwise put the
+            # post in the session, and a slug taken meanwhile would fail outside the ``try``.
             with db.session.begin_nested():
+                post = Post(
+                    author=author,
+                    title=fields["title"],
+                    description=fields["description"],
+                    body=fields["body"],
+                    body_html=render_post(fields["body"]),
+                    slug=unique_slug(fields["title"]),
+                )
+                _set_status(post, publish)
                 db.session.add(post)
                 _set_tags(post, fields["tags"])
                 db.session.flush()
@@ -100,8 +106,6 @@ def create_post(
 
 
 def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | None:
-    if author.id is None:
-        return None
     statement = (
         sa.select(Post)
         .where(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from slugify import slugify
 
+from blog.domain.rows import take_turns_on
 from blog.extensions import db
 from blog.models import Post
 from blog.models.post import SLUG_MAX
@@ -22,10 +23,13 @@ def base_slug(title: str) -> str:
 def unique_slug(title: str) -> str:
     """``base_slug(title)``, with ``-2``, ``-3``... when it is taken.
 
-    One query reads every taken slug of the family; a race with another writer is settled by the
-    unique constraint (see :func:`blog.domain.posts.create_post`).
+    One query reads every taken slug of the family. Writers of one family take turns until they
+    commit, so two posts with one title at once get ``-2`` and ``-3`` rather than a clash; what
+    remains (``Foo 2`` and a second ``Foo`` both wanting ``foo-2``) is settled by the unique
+    constraint and a retry (see :func:`blog.domain.posts.create_post`).
     """
     base = base_slug(title)
+    take_turns_on(f"slug:{base}")
     escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     taken = set(
         db.session.scalars(

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 import pytest
 
-from blog.models import Comment, utcnow
+from blog.domain import comments
+from blog.models import Comment, Post, User, utcnow
+from tests.concurrently import at_once
 from tests.factories import CommentFactory, DraftFactory, PostFactory, UserFactory
 
 
@@ -35,6 +37,17 @@ def test_a_double_submit_makes_one_comment_but_a_later_repeat_is_kept(client, au
     db.session.commit()
     client.post("/posts/talk/comments", data={"body": "Same words"})
     assert db.session.query(Comment).count() == 2
+
+
+def test_one_comment_sent_by_several_workers_at_once_is_saved_once(app, user, post, db):
+    user_id, post_id = user.id, post.id
+
+    def send(_) -> int:
+        reader = db.session.get(User, user_id)
+        return comments.add_comment(db.session.get(Post, post_id), reader, "Me first!").id
+
+    assert len(set(at_once(app, list(range(5)), send))) == 1
+    assert db.session.query(Comment).count() == 1
 
 
 def test_empty_or_huge_comment_is_refused_and_nothing_saved(client, auth, user, post, db):

@@ -1,12 +1,15 @@
 from datetime import UTC
 
 import pytest
+import sqlalchemy as sa
 
 from blog.domain import posts
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.slugs import base_slug
-from blog.models import PostStatus
+from blog.extensions import db
+from blog.models import Post, PostStatus, User
 from blog.models.post import TAGS_PER_POST_MAX, TITLE_MAX
+from tests.concurrently import at_once
 from tests.factories import UserFactory
 
 
@@ -147,3 +150,28 @@ def test_only_the_author_or_an_admin_may_edit_or_delete(author):
     posts.update_post(post, admin, {"title": "moderated"})
     assert post.title == "moderated"
     posts.delete_post(post, admin)
+
+
+def test_the_same_post_sent_by_several_workers_at_once_is_saved_once(app, author):
+    """Simultaneous requests (a retrying client, several workers) each see no copy yet: the
+    author's row lock makes them take turns, so all but the first find the saved post."""
+
+    def send(author_id: int) -> int:
+        sender = db.session.get(User, author_id)
+        return write(sender, title="Sent at once", tags=["race"], publish=True).id
+
+    ids = at_once(app, [author.id] * 6, send)
+    assert len(set(ids)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 1
+
+
+def test_authors_posting_one_title_at_once_get_a_slug_each(app):
+    """Writers of one slug family take turns, so each gets the next number, not a clash."""
+    author_ids = [UserFactory().id for _ in range(4)]
+    db.session.commit()
+
+    def send(author_id: int) -> str:
+        return write(db.session.get(User, author_id), title="Breaking news").slug
+
+    slugs = sorted(at_once(app, author_ids, send))
+    assert slugs == ["breaking-news", "breaking-news-2", "breaking-news-3", "breaking-news-4"]

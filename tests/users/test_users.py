@@ -1,6 +1,16 @@
 from tests.factories import PASSWORD, DraftFactory, PostFactory, UserFactory
 
 
+def save_profile(client, **fields):
+    data = {f"profile-{name}": value for name, value in fields.items()}
+    return client.post("/settings", data={**data, "profile-save_profile": "Save profile"})
+
+
+def change_password(client, current: str, new: str):
+    data = {"password-current_password": current, "password-new_password": new}
+    return client.post("/settings", data={**data, "password-change_password": "Change password"})
+
+
 def test_profile_lists_published_posts_and_hides_drafts_from_others(client, auth, user):
     PostFactory(author=user, title="Visible post")
     DraftFactory(author=user, title="Secret draft")
@@ -17,15 +27,8 @@ def test_unknown_profile_is_404(client, db):
 
 def test_settings_update_profile(client, auth, user):
     auth.login()
-    response = client.post(
-        "/settings",
-        data={
-            "profile-username": "alice2",
-            "profile-email": "alice2@example.com",
-            "profile-bio": "I write.",
-            "profile-image": "",
-            "profile-save_profile": "Save profile",
-        },
+    response = save_profile(
+        client, username="alice2", email="alice2@example.com", bio="I write.", image=""
     )
     assert response.status_code == 302
     assert user.username == "alice2" and user.bio == "I write."
@@ -34,14 +37,8 @@ def test_settings_update_profile(client, auth, user):
 
 def test_settings_saves_a_bio_alone_keeping_username_and_email(client, auth, user):
     auth.login()
-    response = client.post(
-        "/settings",
-        data={
-            "profile-username": "alice",
-            "profile-email": "ALICE@example.com",
-            "profile-bio": "Just the bio.",
-            "profile-save_profile": "Save profile",
-        },
+    response = save_profile(
+        client, username="alice", email="ALICE@example.com", bio="Just the bio."
     )
     assert response.status_code == 302
     assert user.username == "alice" and user.bio == "Just the bio."
@@ -50,14 +47,7 @@ def test_settings_saves_a_bio_alone_keeping_username_and_email(client, auth, use
 def test_settings_refuses_a_taken_username(client, auth, user):
     UserFactory(username="bob")
     auth.login()
-    response = client.post(
-        "/settings",
-        data={
-            "profile-username": "Bob",
-            "profile-email": "alice@example.com",
-            "profile-save_profile": "Save profile",
-        },
-    )
+    response = save_profile(client, username="Bob", email="alice@example.com")
     assert response.status_code == 422
     assert b"Username has already been taken" in response.data
     assert user.username == "alice"
@@ -68,14 +58,7 @@ def test_password_change_signs_out_other_browsers(app, client, auth, user):
     other_browser.post("/login", data={"login": "alice", "password": PASSWORD, "remember": "y"})
     assert other_browser.get("/settings").status_code == 200
     auth.login()
-    response = client.post(
-        "/settings",
-        data={
-            "password-current_password": PASSWORD,
-            "password-new_password": "brand new password",
-            "password-change_password": "Change password",
-        },
-    )
+    response = change_password(client, PASSWORD, "brand new password")
     assert response.status_code == 302
     assert client.get("/settings").status_code == 200  # this browser stays signed in
     assert other_browser.get("/settings").status_code == 302  # the other one is signed out
@@ -84,13 +67,6 @@ def test_password_change_signs_out_other_browsers(app, client, auth, user):
 
 def test_password_change_needs_the_current_password(client, auth, user):
     auth.login()
-    response = client.post(
-        "/settings",
-        data={
-            "password-current_password": "not it",
-            "password-new_password": "brand new password",
-            "password-change_password": "Change password",
-        },
-    )
+    response = change_password(client, "not it", "brand new password")
     assert response.status_code == 422
     assert user.check_password(PASSWORD)
