@@ -24,6 +24,7 @@ def add_comment(post: Post, author: User, body: Any) -> Comment:
     if not post.is_published:
         raise PermissionDenied("Drafts can't be commented on.", "post")
     text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
+    body_html = render_comment(text)
     take_turns(author.id)
     resent = db.session.scalar(
         sa.select(Comment)
@@ -38,7 +39,7 @@ def add_comment(post: Post, author: User, body: Any) -> Comment:
     if resent is not None:
         db.session.commit()
         return resent
-    comment = Comment(post=post, author=author, body=text, body_html=render_comment(text))
+    comment = Comment(post=post, author=author, body=text, body_html=body_html)
     db.session.add(comment)
     db.session.commit()
     return comment

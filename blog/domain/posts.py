@@ -73,6 +73,7 @@ def create_post(
     already saved, not a copy: a double click or a client's retry makes one post.
     """
     fields = _clean({"title": title, "description": description, "body": body, "tags": tags})
+    body_html = render_post(fields["body"])  # before taking turns: long bodies take a while
     if author.id is not None:
         take_turns(author.id)
         resent = _just_saved(author, fields, publish)
@@ -81,15 +82,13 @@ def create_post(
             return resent
     for attempt in range(SLUG_ATTEMPTS):
         try:
-            # Built inside the savepoint: the author's posts collection would otherwise put the
-            # post in the session, and a slug taken meanwhile would fail outside the ``try``.
             with db.session.begin_nested():
                 post = Post(
                     author=author,
                     title=fields["title"],
                     description=fields["description"],
                     body=fields["body"],
-                    body_html=render_post(fields["body"]),
+                    body_html=body_html,
                     slug=unique_slug(fields["title"]),
                 )
                 _set_status(post, publish)

@@ -41,10 +41,14 @@ def clean_tag_list(value: Any, field: str = "tagList") -> list[str]:
 
 
 def get_or_create_tags(names: list[str]) -> dict[str, Tag]:
-    """The Tag rows for ``names``, creating the missing ones without racing other writers."""
+    """The Tag rows for ``names``, creating the missing ones without racing other writers.
+
+    Rows go in sorted: two writers adding the same new tags in different orders would otherwise
+    each wait for a row the other holds (a deadlock on PostgreSQL).
+    """
     if not names:
         return {}
-    insert_ignoring_conflicts(Tag, [{"name": name} for name in names])
+    insert_ignoring_conflicts(Tag, [{"name": name} for name in sorted(names)])
     tags = db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))
     return {tag.name: tag for tag in tags}
 

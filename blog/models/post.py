@@ -116,7 +116,11 @@ favorites = sa.Table(
 
 class Comment(db.Model):
     __tablename__ = "comments"
-    __table_args__ = (sa.Index("ix_comments_post_id_created_at", "post_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_comments_post_id_created_at", "post_id", "created_at"),
+        # An account's comments: found without a scan when its row is locked or deleted.
+        sa.Index("ix_comments_author_id", "author_id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from blog.domain import posts
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.slugs import base_slug
+from blog.domain.tags import get_or_create_tags
 from blog.extensions import db
 from blog.models import Post, PostStatus, User
 from blog.models.post import TAGS_PER_POST_MAX, TITLE_MAX
@@ -175,3 +176,16 @@ def test_authors_posting_one_title_at_once_get_a_slug_each(app):
 
     slugs = sorted(at_once(app, author_ids, send))
     assert slugs == ["breaking-news", "breaking-news-2", "breaking-news-3", "breaking-news-4"]
+
+
+def test_new_tags_given_in_opposite_orders_at_once_do_not_deadlock(app):
+    """Two writers inserting the same new tags in opposite orders would each wait for the other
+    (PostgreSQL ends that with an error): tags are inserted in one order whatever was typed."""
+    names = [f"topic{n:04}" for n in range(2000)]
+
+    def add(typed: list[str]) -> int:
+        created = get_or_create_tags(typed)
+        db.session.commit()
+        return len(created)
+
+    assert at_once(app, [names, names[::-1]], add) == [len(names), len(names)]
