@@ -30,10 +30,18 @@ def head_revisions() -> set[str]:
 
 
 def pending_revisions() -> list[str]:
-    """Revisions between the database and head, oldest first; empty when up to date."""
+    """Revisions between the database and head, oldest first; empty when up to date.
+
+    Also empty when the database stands at a revision these migrations don't know: a newer
+    release has migrated it (its migrations add before they remove), and this code, still
+    serving until it is replaced, has nothing to apply.
+    """
     current = current_revisions()
+    known = list(_scripts().walk_revisions())
+    if current - {script.revision for script in known}:
+        return []
     pending = []
-    for script in _scripts().walk_revisions():
+    for script in known:
         if script.revision in current:
             break
         pending.append(script.revision)

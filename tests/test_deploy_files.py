@@ -158,6 +158,17 @@ def test_gunicorn_conf_defaults(monkeypatch):
     assert settings["graceful_timeout"] < settings["timeout"]
 
 
+def test_every_recipe_lets_gunicorn_finish_requests_before_killing_it(monkeypatch):
+    """A stop gives gunicorn graceful_timeout seconds to finish requests in flight; a host that
+    kills sooner cuts them off (Railway's default is 0 s, Compose's 10 s)."""
+    graceful = gunicorn_settings(monkeypatch)["graceful_timeout"]
+    railway = json.loads(read("railway.json"))["deploy"]["drainingSeconds"]
+    compose = load_yaml("docker-compose.yml")["services"]["web"]["stop_grace_period"]
+    (systemd,) = unit_directives()["TimeoutStopSec"]
+    for name, seconds in [("railway", railway), ("compose", compose), ("systemd", systemd)]:
+        assert int(str(seconds).removesuffix("s")) > graceful, name
+
+
 def test_gunicorn_conf_log_level_and_control_socket(monkeypatch, tmp_path):
     socket = str(tmp_path / "gunicorn.ctl")
     settings = gunicorn_settings(monkeypatch, LOG_LEVEL="WARNING", GUNICORN_CONTROL_SOCKET=socket)
@@ -206,7 +217,9 @@ def test_render_blueprint():
     assert env["BLOG_ENV"]["value"] == "production"
     assert env["SECRET_KEY"] == {"key": "SECRET_KEY", "generateValue": True}
     assert str(env["TRUSTED_PROXIES"]["value"]) == "1"
-    assert str(env["PYTHON_VERSION"]["value"]).startswith(read(".python-version").strip() + ".")
+    assert "PYTHON_VERSION" not in env  # Render reads .python-version, the latest patch
+    (database,) = blueprint["databases"]
+    assert database["postgresMajorVersion"] == "16"  # as in docker-compose.yml and CI
     databases = {database["name"] for database in blueprint["databases"]}
     assert env["DATABASE_URL"]["fromDatabase"]["name"] in databases
     assert env["DATABASE_URL"]["fromDatabase"]["property"] == "connectionString"

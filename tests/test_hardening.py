@@ -1,8 +1,12 @@
 """Headers, request ids, proxies, probes and sessions."""
 
 import pytest
+import sqlalchemy as sa
 from flask import request, url_for
+from flask_migrate import upgrade
 
+from blog.extensions import db as _db
+from blog.setup import MIGRATIONS_DIR
 from tests.conftest import app_on, make_app
 from tests.factories import PASSWORD
 
@@ -39,6 +43,32 @@ def test_healthz_touches_nothing_and_readyz_checks_the_schema(tmp_path):
 
 def test_readyz_is_ready_on_a_migrated_database(client, db):
     assert client.get("/readyz").json == {"status": "ready"}
+
+
+def _migrated_app(tmp_path, revision: str = "head"):
+    app = make_app(f"sqlite:///{tmp_path}/blog.db")
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory, revision=revision)
+        _db.engine.dispose()
+    return app
+
+
+def test_readyz_counts_the_migrations_a_database_lacks(tmp_path):
+    response = _migrated_app(tmp_path, "0001").test_client().get("/readyz")
+    assert response.status_code == 503
+    later_migrations = len(list(MIGRATIONS_DIR.glob("versions/*.py"))) - 1
+    assert response.json["reason"].startswith(f"{later_migrations} migration(s) pending")
+
+
+def test_readyz_stays_ready_when_a_newer_release_migrated_the_database(tmp_path):
+    """During a rolling deploy the new release migrates first; the old instances keep serving
+    until they are replaced (migrations add before they remove), so they must not turn red."""
+    app = _migrated_app(tmp_path)
+    with app.app_context():
+        _db.session.execute(sa.text("UPDATE alembic_version SET version_num = 'from-the-future'"))
+        _db.session.commit()
+        _db.engine.dispose()
+    assert app.test_client().get("/readyz").json == {"status": "ready"}
 
 
 def test_readyz_says_when_the_database_is_unreachable():
