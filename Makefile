@@ -8,7 +8,7 @@ export FLASK_APP := blog
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
-	@echo "make test       lint, then the test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
+	@echo "make test       lint, then the test suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)"
 	@echo "make lint       ruff check and format check"
 	@echo "make format     ruff format and fix"
 	@echo "make seed       demo content: 20 authors, 500 posts"

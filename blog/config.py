@@ -24,7 +24,11 @@ SECRET_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 
 
 class Config:
-    """Settings shared by every environment; each one can be set from the environment."""
+    """Settings shared by every environment.
+
+    Each one declared here can be set from the environment, except :data:`FIXED_SETTINGS`;
+    settings only a subclass declares (``DEBUG``, ``TESTING``) and Flask's own defaults cannot.
+    """
 
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
@@ -42,6 +46,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
     LOG_LEVEL = "INFO"
     TRUSTED_PROXIES = 0
     REDIS_URL = ""
@@ -72,6 +78,7 @@ class Config:
     MAIL_DEFAULT_SENDER = ""
     MAIL_TIMEOUT = 10
     MAIL_BACKEND = ""
+    MAIL_FILE_PATH = ""
     PASSWORD_RESET_MAX_AGE = 60 * 60
     CORS_ORIGINS = ""
     BLOG_TITLE = "Blog"
@@ -106,6 +113,29 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
+
+FIXED_SETTINGS = frozenset(
+    {
+        "ENV_NAME",  # which class was chosen: BLOG_ENV says that
+        "SQLALCHEMY_RECORD_QUERIES",
+        "WTF_CSRF_TIME_LIMIT",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "REMEMBER_COOKIE_HTTPONLY",
+        "REMEMBER_COOKIE_SAMESITE",
+        "RATELIMIT_HEADERS_ENABLED",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+        "RATELIMIT_SWALLOW_ERRORS",
+    }
+)
+"""Settings the code relies on as they are; the environment can't change them."""
+
+ENVIRONMENT_SETTINGS = frozenset(
+    name for name in vars(Config) if name.isupper() and name not in FIXED_SETTINGS
+)
+"""The settings an environment variable (or ``.env``) of the same name sets."""
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 CONFIGS: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
@@ -149,15 +179,25 @@ def parse_env_value(raw: str, default: Any) -> Any:
 
 
 def settings_from_environ(defaults: Mapping[str, Any], environ: Mapping[str, str]) -> dict:
-    """Every upper-case setting that has an environment variable of the same name."""
+    """The :data:`ENVIRONMENT_SETTINGS` that have a variable in ``environ``, typed like their
+    value in ``defaults``."""
     found = {}
-    for key, default in defaults.items():
-        if key.isupper() and key in environ:
-            try:
-                found[key] = parse_env_value(environ[key], default)
-            except ValueError as exc:
-                raise ConfigurationError(f"{key}: {exc}") from None
+    for key in ENVIRONMENT_SETTINGS & environ.keys():
+        try:
+            found[key] = parse_env_value(environ[key], defaults.get(key))
+        except ValueError as exc:
+            raise ConfigurationError(f"{key}: {exc}") from None
     return found
+
+
+def setting_problem(config: Mapping[str, Any]) -> str | None:
+    """Why a setting's value can't work, for the one-line refusal at start; None when all can."""
+    redis_url = config.get("REDIS_URL") or ""
+    if redis_url and not redis_url.startswith(("redis://", "rediss://")):
+        return "REDIS_URL must start with redis:// or rediss://"
+    if str(config.get("LOG_LEVEL", "")).upper() not in LOG_LEVELS:
+        return f"LOG_LEVEL: expected one of {', '.join(LOG_LEVELS)}, got {config['LOG_LEVEL']!r}"
+    return None
 
 
 def database_uri(url: str | None, instance_path: str) -> str:

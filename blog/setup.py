@@ -40,9 +40,9 @@ def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> No
         app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL"),
         app.instance_path,
     )
-    redis_url = app.config.get("REDIS_URL") or ""
-    if redis_url and not redis_url.startswith(("redis://", "rediss://")):
-        raise cfg.ConfigurationError("REDIS_URL must start with redis:// or rediss://")
+    problem = cfg.setting_problem(app.config)
+    if problem:
+        raise cfg.ConfigurationError(problem)
     if app.config["ENV_NAME"] == "production":
         _enforce_production_safety(app, environ)
 

@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 import pytest
 
 from blog import create_app
 from blog.config import (
+    ENVIRONMENT_SETTINGS,
     ConfigurationError,
     DevelopmentConfig,
     ProductionConfig,
@@ -100,6 +104,42 @@ def test_environment_values_are_typed(monkeypatch):
     app = create_app("testing")
     assert app.config["POSTS_PER_PAGE"] == 12
     assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+def test_the_environment_cannot_pick_another_class_or_loosen_fixed_settings(monkeypatch):
+    """ENV_NAME decides the production checks: only BLOG_ENV may choose it."""
+    monkeypatch.setenv("ENV_NAME", "development")
+    monkeypatch.setenv("SESSION_COOKIE_HTTPONLY", "false")
+    monkeypatch.setenv("SERVER_NAME", "evil.example")  # Flask's own settings aren't read either
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
+        create_app("production")
+    app = create_app("testing")
+    assert app.config["ENV_NAME"] == "testing"
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SERVER_NAME"] is None
+
+
+def test_cookie_security_and_mail_file_can_be_set_in_any_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "true")
+    monkeypatch.setenv("REMEMBER_COOKIE_SECURE", "true")
+    monkeypatch.setenv("MAIL_FILE_PATH", str(tmp_path))
+    app = create_app("development")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["MAIL_FILE_PATH"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("documentation", ["README.md", ".env.example"])
+def test_every_setting_the_environment_can_set_is_documented(documentation):
+    text = (Path(__file__).parent.parent / documentation).read_text()
+    undocumented = sorted(n for n in ENVIRONMENT_SETTINGS if not re.search(rf"\b{n}\b", text))
+    assert not undocumented, f"{documentation} says nothing of {undocumented}"
+
+
+def test_a_malformed_log_level_is_one_clear_error(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigurationError, match="LOG_LEVEL: expected one of DEBUG"):
+        create_app("testing")
 
 
 def test_a_malformed_environment_value_is_one_clear_error(monkeypatch):
