@@ -39,9 +39,17 @@ def reading_minutes(text: str) -> int:
 
 
 def url_for_page(page: int) -> str:
-    """The current URL with ``?page=`` set, keeping the other arguments."""
-    args = {**request.view_args, **request.args.to_dict(), "page": page}
-    return url_for(request.endpoint, **args)
+    """The current URL with ``?page=`` set, keeping the other query arguments.
+
+    Arguments that ``url_for`` would read as its own (``endpoint``, ``_external``, ``_anchor``...)
+    are dropped: a visitor's query string must not choose how links are built.
+    """
+    query = {
+        name: value
+        for name, value in request.args.to_dict().items()
+        if name != "endpoint" and not name.startswith("_")
+    }
+    return url_for(request.endpoint, **{**query, **request.view_args, "page": page})
 
 
 def init_app(app: Flask) -> None:

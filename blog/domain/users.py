@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from blog.domain.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 from blog.domain.text import clean_text, collect, has_unstorable_characters
@@ -129,11 +132,25 @@ def authenticate(login: Any, password: Any) -> User | None:
     except ValidationError:
         return None
     user = find_by_email(login) if "@" in login else find_by_username(login)
-    if user is None or not user.check_password(password):
+    if user is None:
+        _spend_a_password_check(password)
+        return None
+    if not user.check_password(password):
         return None
     if user.is_disabled:
         raise PermissionDenied("This account has been disabled.", "account")
     return user
+
+
+@functools.cache
+def _unguessable_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def _spend_a_password_check(password: str) -> None:
+    """Check ``password`` against a hash nobody knows, so an answer for an unknown account takes
+    as long as for a wrong password (timing must not tell which accounts exist)."""
+    check_password_hash(_unguessable_hash(), password)
 
 
 def login(email: Any, password: Any) -> User:

@@ -76,3 +76,19 @@ def test_change_password_checks_the_current_one(db):
         users.change_password(user, "wrong", "a new password")
     users.change_password(user, PASSWORD, "a new password")
     assert user.check_password("a new password")
+
+
+@pytest.mark.parametrize("login", ["nobody", "nobody@example.com"])
+def test_an_unknown_account_costs_a_password_check_like_a_wrong_password(db, monkeypatch, login):
+    """Without it, "no such account" answers in microseconds and a wrong password in ~100 ms:
+    the time would tell which accounts exist."""
+    UserFactory(username="alice")
+    checked = []
+    real_check = users.check_password_hash
+    monkeypatch.setattr(
+        users,
+        "check_password_hash",
+        lambda hash, given: checked.append(given) or real_check(hash, given),
+    )
+    assert users.authenticate(login, "a guess") is None
+    assert checked == ["a guess"]

@@ -1,6 +1,9 @@
+import html
+import re
+
 import pytest
 
-from tests.factories import DraftFactory, PostFactory
+from tests.factories import DraftFactory, PostFactory, UserFactory
 
 
 def test_home_lists_newest_published_first_and_paginates(app, client, db):
@@ -18,6 +21,23 @@ def test_home_lists_newest_published_first_and_paginates(app, client, db):
     assert 'href="/?page=2"' in first
     second = client.get("/?page=2").data.decode()
     assert "Post number 0" in second
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/flask", "/@writer"])
+def test_the_pager_keeps_the_query_but_never_lets_it_steer_link_building(app, client, db, path):
+    app.config["POSTS_PER_PAGE"] = 1
+    author = UserFactory(username="writer")
+    for n in range(2):
+        PostFactory(author=author, title=f"Post {n}", tags=["flask"])
+    query = "?q=keep&endpoint=main.index&_external=1&_anchor=top&username=other"
+    response = client.get(path + query)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    links = re.findall(r'href="([^"]*page=2[^"]*)"', page)
+    assert links, "a link to page 2"
+    for link in links:
+        assert link.startswith(f"{path}?") and "q=keep" in link, link  # same page, not absolute
+        assert "#" not in link and "endpoint" not in link, link
 
 
 def test_empty_home_page_invites_a_first_post(client, db):
