@@ -12,6 +12,11 @@ from dotenv import find_dotenv, load_dotenv
 # The same .env the app reads (from the working directory); real environment variables win.
 load_dotenv(find_dotenv(usecwd=True))
 
+# gunicorn is how the blog meets the public: unless told otherwise it serves production, which
+# refuses to start without a real SECRET_KEY rather than run with development's settings.
+if not (os.environ.get("BLOG_ENV") or os.environ.get("FLASK_ENV")):
+    os.environ["BLOG_ENV"] = "production"
+
 
 def _cores() -> int:
     """CPUs this process may really use: the container's CPU quota when there is one.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,6 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
     RATELIMIT_ENABLED = False
-    SECRET_KEY = "insecure-dev-key"
     AUTO_MIGRATE = True
     LOG_LEVEL = "DEBUG"
 
@@ -212,6 +212,28 @@ def database_uri(url: str | None, instance_path: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def instance_secret(instance_path: str) -> str:
+    """A random key made once for this checkout and kept in ``instance/secret_key`` (mode 0600).
+
+    Development needs no SECRET_KEY of its own, yet must never sign with a key the world knows
+    (a development server reachable from outside would hand out admin sessions); kept in a file,
+    it survives restarts, so sign-ins do too.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)  # atomic: of processes starting at once, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def secret_key_problem(secret: str | None) -> str | None:

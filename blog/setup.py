@@ -36,6 +36,8 @@ def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> No
     app.config.update(overrides)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["ENV_NAME"] == "development" and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cfg.instance_secret(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = cfg.database_uri(
         app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL"),
         app.instance_path,
@@ -64,6 +66,15 @@ def _enforce_production_safety(app: Flask, environ: Mapping[str, str]) -> None:
     if cfg.parse_env_value(environ.get("FLASK_DEBUG", ""), False):
         raise cfg.ConfigurationError(
             "FLASK_DEBUG is set; debug mode is never allowed in production"
+        )
+    if not app.config.get("WTF_CSRF_ENABLED"):
+        raise cfg.ConfigurationError(
+            "WTF_CSRF_ENABLED is off; production never runs without CSRF protection"
+        )
+    if app.config.get("MAIL_SERVER") and not app.config.get("SITE_URL"):
+        raise cfg.ConfigurationError(
+            "MAIL_SERVER is set but SITE_URL is not; set SITE_URL to the site's public address "
+            "(e.g. https://blog.example.com), or links in emails follow a request's Host header"
         )
     app.config["DEBUG"] = False
     app.debug = False

@@ -6,9 +6,11 @@ import subprocess
 import pytest
 
 from blog import create_app
+from blog.config import ConfigurationError
 from blog.deploy_checks import check_deployment
 from blog.extensions import db
 from blog.schema import upgrade_to_head
+from tests.conftest import app_on
 from tests.databases import fresh_database
 from tests.factories import UserFactory
 from tests.servers import (
@@ -97,12 +99,10 @@ MAIL = {"MAIL_SERVER": "smtp.example.com", "MAIL_DEFAULT_SENDER": "blog@example.
     ("overrides", "environ", "expected"),
     [
         ({"SESSION_COOKIE_SECURE": False}, {}, "SESSION_COOKIE_SECURE is off"),
-        ({"WTF_CSRF_ENABLED": False}, {}, "WTF_CSRF_ENABLED is off"),
         ({"REDIS_URL": ""}, {"WEB_CONCURRENCY": "4"}, "REDIS_URL is not set with 4 workers"),
         ({"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, {}, "REDIS_URL does not answer"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, {}, "the database is SQLite"),
         ({"PREFERRED_URL_SCHEME": "http"}, {}, "PREFERRED_URL_SCHEME is not https"),
-        (MAIL, {}, "SITE_URL is not set: links in emails would be built from the request's Host"),
         ({**MAIL, "SITE_URL": "http://blog.example.com"}, {}, "SITE_URL 'http://blog.example.com'"),
         (
             {**MAIL, "SITE_URL": "https://b.example", "MAIL_DEFAULT_SENDER": ""},
@@ -119,11 +119,28 @@ def test_each_unsafe_setting_is_one_problem_line(production, app, overrides, env
     assert any(expected in line for line in findings.problems), findings.problems
 
 
-def test_development_settings_fail_loudly(app):
-    result = app.test_cli_runner().invoke(args=["blog", "check-deploy"])
+@pytest.mark.parametrize(
+    ("overrides", "refusal"),
+    [
+        ({"WTF_CSRF_ENABLED": False}, "WTF_CSRF_ENABLED is off"),
+        (MAIL, "MAIL_SERVER is set but SITE_URL is not"),
+    ],
+)
+def test_production_refuses_to_start_with_what_could_be_exploited_at_once(
+    production, overrides, refusal
+):
+    with pytest.raises(ConfigurationError, match=refusal):
+        production(**overrides)
+
+
+def test_development_settings_fail_loudly(database_url):
+    with app_on(database_url, **MAIL) as app:
+        result = app.test_cli_runner().invoke(args=["blog", "check-deploy"])
     assert result.exit_code == 1
     assert "problem: BLOG_ENV is 'testing'" in result.output
     assert "problem: SECRET_KEY is a well-known default" in result.output
+    assert "problem: WTF_CSRF_ENABLED is off" in result.output
+    assert "problem: SITE_URL is not set" in result.output
 
 
 def test_pending_migrations_are_a_problem(production, tmp_path):

@@ -136,6 +136,19 @@ def test_every_setting_the_environment_can_set_is_documented(documentation):
     assert not undocumented, f"{documentation} says nothing of {undocumented}"
 
 
+def test_development_signs_with_a_random_key_of_its_own_kept_across_restarts():
+    """Never a key the world knows: a development server reachable from outside must not hand
+    out sessions and API tokens anyone can forge."""
+    first = create_app({"BLOG_ENV": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    again = create_app({"BLOG_ENV": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    key = first.config["SECRET_KEY"]
+    assert secret_key_problem(key) is None
+    assert again.config["SECRET_KEY"] == key
+    kept = Path(first.instance_path) / "secret_key"
+    assert kept.read_text().strip() == key
+    assert kept.stat().st_mode & 0o077 == 0, "readable by its owner only"
+
+
 def test_a_malformed_log_level_is_one_clear_error(monkeypatch):
     monkeypatch.setenv("LOG_LEVEL", "verbose")
     with pytest.raises(ConfigurationError, match="LOG_LEVEL: expected one of DEBUG"):

@@ -4,6 +4,7 @@ the same two commands, and agree with the code: settings, limits and pinned vers
 from __future__ import annotations
 
 import json
+import os
 import re
 import runpy
 import subprocess
@@ -129,7 +130,15 @@ def test_scripts_are_executable(name):
 
 
 def gunicorn_settings(monkeypatch, **environ) -> dict:
-    for name in ("PORT", "WEB_CONCURRENCY", "LOG_LEVEL", "GUNICORN_CONTROL_SOCKET"):
+    names = (
+        "PORT",
+        "WEB_CONCURRENCY",
+        "LOG_LEVEL",
+        "GUNICORN_CONTROL_SOCKET",
+        "BLOG_ENV",
+        "FLASK_ENV",
+    )
+    for name in names:
         monkeypatch.setenv(name, "")  # so that monkeypatch restores what .env may add
         monkeypatch.delenv(name)
     for name, value in environ.items():
@@ -142,6 +151,15 @@ def test_gunicorn_conf_reads_port_and_workers(monkeypatch):
     settings = gunicorn_settings(monkeypatch, PORT="1234", WEB_CONCURRENCY="3")
     assert settings["bind"] == "0.0.0.0:1234"
     assert settings["workers"] == 3
+
+
+def test_under_gunicorn_the_blog_serves_production_unless_told_otherwise(monkeypatch):
+    gunicorn_settings(monkeypatch)
+    assert os.environ["BLOG_ENV"] == "production"
+    gunicorn_settings(monkeypatch, FLASK_ENV="development")
+    assert "BLOG_ENV" not in os.environ  # the alias hosting tutorials set still chooses
+    gunicorn_settings(monkeypatch, BLOG_ENV="testing")
+    assert os.environ["BLOG_ENV"] == "testing"
 
 
 def test_gunicorn_conf_reads_dotenv_below_the_real_environment(monkeypatch, tmp_path):
