@@ -25,9 +25,12 @@ class Form(FlaskForm):
                 data = super().wrap_formdata(form, formdata)
             except (TypeError, ValueError):  # e.g. a JSON list or string as the whole body
                 return MultiDict()
-            if data is None:
-                return None
-            return MultiDict((k, v) for k, v in data.items(multi=True) if isinstance(v, str))
+            return None if data is None else text_only(data)
+
+
+def text_only(formdata: MultiDict) -> MultiDict:
+    """The text values of submitted form data: uploaded files and other types are left out."""
+    return MultiDict((k, v) for k, v in formdata.items(multi=True) if isinstance(v, str))
 
 
 def new_password_field(label: str, note: str = "") -> PasswordField:

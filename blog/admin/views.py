@@ -9,13 +9,17 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
 from flask_login import current_user
+from wtforms import StringField
 
 from blog.domain import posts, tags, users
 from blog.domain.errors import DomainError, ValidationError
+from blog.domain.queries import MAX_PAGE
 from blog.domain.text import parse_id
 from blog.extensions import db
+from blog.forms import text_only
 from blog.models import Comment, Post, PostStatus, Tag, User
 
 
@@ -59,6 +63,21 @@ def _datetime_formatter(view, value: datetime, name: str) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+class AdminForm(BaseForm):
+    """Flask-Admin's forms, reading text only, like the site's own (:class:`blog.forms.Form`)."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            data = super().wrap_formdata(form, formdata)
+            return None if data is None else text_only(data)
+
+
+class TagForm(AdminForm):
+    """The tag's name alone, checked by the domain: an existing name merges, it isn't refused."""
+
+    name = StringField("Name")
+
+
 class BaseAdminView(AdminOnly, ModelView):
     """Admin list/detail views. CSRF: Flask-Admin puts Flask-WTF's token in every form, action and
     delete button of its own accord, and CSRFProtect checks it on every POST, as on the rest of
@@ -69,6 +88,14 @@ class BaseAdminView(AdminOnly, ModelView):
     can_create = False
     can_view_details = True
     page_size = 50
+    form_base_class = AdminForm
+
+    def _get_list_extra_args(self):
+        """The list's query arguments; a page outside 1..MAX_PAGE is a 404, as on the site."""
+        args = super()._get_list_extra_args()
+        if not 0 <= args.page < MAX_PAGE:
+            abort(404)
+        return args
 
     def _run(self, ids, change, done: str) -> None:
         """Apply ``change`` to each selected row, reporting what the domain refused."""
@@ -159,7 +186,7 @@ class TagAdmin(BaseAdminView):
     column_list = ("name",)
     column_searchable_list = ("name",)
     column_default_sort = "name"
-    form_columns = ("name",)
+    form = TagForm
     can_edit = True
 
     def update_model(self, form, model) -> bool:

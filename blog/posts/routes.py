@@ -65,9 +65,9 @@ def unfavorite(slug: str):
 @login_required
 def edit(slug: str):
     post = _editable(slug)
-    form = PostForm(obj=post)
-    if not form.is_submitted():
-        form.tags.data = ", ".join(post.tag_names)
+    # A field missing from a (crafted) submission keeps its saved value; tags aren't an
+    # attribute of the post, so they are given as the field's value.
+    form = PostForm(obj=post, tags=", ".join(post.tag_names))
     if form.validate_on_submit():
         if form.preview.data:
             return _render_editor(form, post, preview_html=render_post(form.body.data))

@@ -84,10 +84,9 @@ def avatar(username: str):
 @limits.password_change_per_account
 def settings():
     """Two forms on one page; the button pressed says which one was sent."""
-    profile_form = ProfileForm(prefix="profile", obj=current_user)
+    # A field missing from a (crafted) submission keeps its saved value.
+    profile_form = ProfileForm(prefix="profile", obj=current_user, image=current_user.image_url)
     password_form = PasswordForm(prefix="password")
-    if not profile_form.is_submitted():
-        profile_form.image.data = current_user.image_url
 
     if profile_form.save_profile.data and profile_form.validate_on_submit():
         fields = ("username", "email", "image", "bio")

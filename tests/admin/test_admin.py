@@ -1,3 +1,4 @@
+import io
 import logging
 import re
 
@@ -131,6 +132,32 @@ def test_rename_a_tag_and_rename_into_an_existing_one_merges(admin_client, admin
     for slug in ("a", "b"):
         assert db.session.query(Post).filter_by(slug=slug).one().tag_names == ["python"]
     assert any("renamed tag 'py' to 'python'" in line for line in admin_log)
+
+
+def test_renaming_a_tag_to_the_exact_name_of_another_merges_too(admin_client, db):
+    PostFactory(slug="a", tags=["misc", "flask"])
+    misc = db.session.query(Tag).filter_by(name="misc").one()
+    response = admin_client.post(f"/admin/tags/edit/?id={misc.id}", data={"name": "flask"})
+    assert response.status_code == 302
+    assert [t.name for t in db.session.query(Tag)] == ["flask"]
+
+
+def test_a_file_where_the_tag_name_belongs_changes_nothing(admin_client, db):
+    PostFactory(slug="a", tags=["keep"])
+    tag = db.session.query(Tag).one()
+    response = admin_client.post(
+        f"/admin/tags/edit/?id={tag.id}",
+        data={"name": (io.BytesIO(b"evil"), "name.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 302)
+    assert db.session.query(Tag).one().name == "keep"
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES[1:])
+@pytest.mark.parametrize("page", ["99999999999999999999", "-99999999999999999999", "10000"])
+def test_a_page_number_out_of_range_is_not_found(admin_client, db, path, page):
+    assert admin_client.get(f"{path}?page={page}").status_code == 404
 
 
 def test_merge_tags(admin_client, db):

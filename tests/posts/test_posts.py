@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 import pytest
@@ -114,6 +115,20 @@ def test_failed_edit_does_not_change_the_saved_post(client, auth, user, db):
     assert response.status_code == 422
     post = db.session.query(Post).one()
     assert (post.title, post.body) == ("Original", "Original body")
+
+
+@pytest.mark.parametrize("tags", [None, (io.BytesIO(b"x"), "tags.txt")])
+def test_an_edit_without_a_tags_field_keeps_the_tags(client, auth, user, db, tags):
+    """Only a crafted request leaves a field out (or sends a file for it): keep what is saved."""
+    PostFactory(slug="mine", author=user, title="Original", tags=["flask", "python"])
+    auth.login()
+    data = {"title": "Renamed", "publish": "Publish"}
+    if tags:
+        data["tags"] = tags
+    response = client.post("/posts/mine/edit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    post = db.session.query(Post).one()
+    assert (post.title, post.tag_names) == ("Renamed", ["flask", "python"])
 
 
 def test_a_double_submit_makes_one_post(client, auth, user, db):

@@ -44,6 +44,15 @@ def test_settings_saves_a_bio_alone_keeping_username_and_email(client, auth, use
     assert user.username == "alice" and user.bio == "Just the bio."
 
 
+def test_settings_without_an_image_field_keep_the_avatar(client, auth, user, db):
+    user.image_url = "https://images.example.com/alice.png"
+    db.session.commit()
+    auth.login()
+    response = save_profile(client, username="alice", email="alice@example.com", bio="New bio")
+    assert response.status_code == 302
+    assert (user.bio, user.image_url) == ("New bio", "https://images.example.com/alice.png")
+
+
 def test_settings_refuses_a_taken_username(client, auth, user):
     UserFactory(username="bob")
     auth.login()
