@@ -60,7 +60,7 @@ def feed(query: schemas.FeedQuery):
 
 @api.get("/articles/<article_slug:slug>", tags=[articles_tag], summary="An article", responses=ONE)
 def get_article(path: schemas.SlugPath):
-    return _article(queries.get_post(path.slug, api_user()))
+    return _article(queries.get_published_post(path.slug))
 
 
 @api.post(
@@ -97,7 +97,7 @@ def create_article(body: schemas.NewArticleBody):
 def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
     """Only the fields sent change; the slug never does. `tagList: []` removes every tag."""
     editor = require_api_user()
-    post = queries.get_post(path.slug, editor, include_drafts_for_admins=True)
+    post = queries.get_published_post(path.slug)
     changes = body.article.model_dump(include=body.article.model_fields_set)
     if "tagList" in changes:
         changes["tags"] = changes.pop("tagList")
@@ -115,7 +115,7 @@ def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
 @token_required
 def delete_article(path: schemas.SlugPath):
     user = require_api_user()
-    posts.delete_post(queries.get_post(path.slug, user, include_drafts_for_admins=True), user)
+    posts.delete_post(queries.get_published_post(path.slug), user)
     return no_content()
 
 
@@ -129,7 +129,7 @@ def delete_article(path: schemas.SlugPath):
 @token_required
 def favorite(path: schemas.SlugPath):
     reader = require_api_user()
-    post = queries.get_post(path.slug, reader)
+    post = queries.get_published_post(path.slug)
     social.favorite(reader, post)
     return _article(post)
 
@@ -144,7 +144,7 @@ def favorite(path: schemas.SlugPath):
 @token_required
 def unfavorite(path: schemas.SlugPath):
     reader = require_api_user()
-    post = queries.get_post(path.slug, reader)
+    post = queries.get_published_post(path.slug)
     social.unfavorite(reader, post)
     return _article(post)
 

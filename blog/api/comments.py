@@ -18,7 +18,7 @@ NOT_FOUND = {404: schemas.ErrorResponse}
 )
 def list_comments(path: schemas.SlugPath):
     reader = api_user()
-    found = comments.post_comments(queries.get_post(path.slug, reader))
+    found = comments.post_comments(queries.get_published_post(path.slug))
     following = followed_author_ids(reader, {c.author_id for c in found})
     items = [shapes.comment(c, c.author_id in following) for c in found]
     return respond(schemas.CommentsResponse(comments=items))
@@ -34,7 +34,7 @@ def list_comments(path: schemas.SlugPath):
 @token_required
 def add_comment(path: schemas.SlugPath, body: schemas.NewCommentBody):
     author = require_api_user()
-    comment = comments.add_comment(queries.get_post(path.slug, author), author, body.comment.body)
+    comment = comments.add_comment(queries.get_published_post(path.slug), author, body.comment.body)
     return respond(schemas.CommentResponse(comment=shapes.comment(comment)), 201)
 
 
@@ -48,6 +48,6 @@ def add_comment(path: schemas.SlugPath, body: schemas.NewCommentBody):
 @token_required
 def delete_comment(path: schemas.CommentPath):
     user = require_api_user()
-    post = queries.get_post(path.slug, user)
+    post = queries.get_published_post(path.slug)
     comments.delete_comment(comments.get_comment(post, path.id), user)
     return no_content()

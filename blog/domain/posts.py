@@ -124,20 +124,28 @@ def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | N
 
 
 def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
-    """Change the given fields (title, description, body, tags, publish); the slug stays."""
+    """Change the given fields (title, description, body, tags, publish); the slug stays.
+
+    ``updated_at`` moves only when something really changed: saving as it is isn't an edit.
+    """
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
     fields = _clean(changes)
+    changed = False
     for name in ("title", "description", "body"):
-        if name in fields:
+        if name in fields and fields[name] != getattr(post, name):
             setattr(post, name, fields[name])
+            changed = True
     if "body" in fields:
-        post.body_html = render_post(fields["body"])
-    if "tags" in fields:
+        post.body_html = render_post(post.body)
+    if "tags" in fields and fields["tags"] != post.tag_names:
         _set_tags(post, fields["tags"])
-    if "publish" in changes:
+        changed = True
+    if "publish" in changes and bool(changes["publish"]) != post.is_published:
         _set_status(post, bool(changes["publish"]))
-    post.updated_at = utcnow()
+        changed = True
+    if changed:
+        post.updated_at = utcnow()
     db.session.commit()
     return post
 

@@ -207,12 +207,27 @@ def get_post(slug: str, viewer: User | None, *, include_drafts_for_admins: bool 
 
     Admins reading drafts is for moderation (edit, delete), not for the public post page.
     """
-    post = None
-    if NAME_PATTERN.match(slug):
-        post = db.session.scalar(sa.select(Post).where(Post.slug == slug).options(*_card_options()))
+    post = _post_at(slug)
     visible = post is not None and (
         can_view_post(viewer, post) or (include_drafts_for_admins and can_edit_post(viewer, post))
     )
     if not visible:
         raise NotFound("No such post.", "post")
     return post
+
+
+def get_published_post(slug: str) -> Post:
+    """The published post at ``slug``; drafts look absent to everyone, their authors included.
+
+    For the API, which knows no drafts: a draft stays in the site's editor until it is published.
+    """
+    post = _post_at(slug)
+    if post is None or not post.is_published:
+        raise NotFound("No such post.", "post")
+    return post
+
+
+def _post_at(slug: str) -> Post | None:
+    if not NAME_PATTERN.match(slug):
+        return None
+    return db.session.scalar(sa.select(Post).where(Post.slug == slug).options(*_card_options()))

@@ -12,6 +12,7 @@ from blog.domain.errors import ValidationError
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_EXCEPT_WHITESPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[^\S\n]*\n)+")
 
 
 def clean_text(
@@ -24,13 +25,16 @@ def clean_text(
 ) -> str:
     """A stripped string for ``field`` or a :class:`ValidationError` saying what is wrong.
 
-    Control characters (NUL above all, which PostgreSQL refuses) are rejected rather than stored.
+    A multiline value loses blank lines at the start and whitespace at the end, but keeps the
+    indentation of its first line (Markdown reads an indented first line as code). Control
+    characters (NUL above all, which PostgreSQL refuses) are rejected rather than stored.
     """
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationError.single(field, "must be a string")
-    value = value.replace("\r\n", "\n").strip()
+    value = value.replace("\r\n", "\n")
+    value = _LEADING_BLANK_LINES.sub("", value).rstrip() if multiline else value.strip()
     if required and not any(_is_visible(c) for c in value):  # zero-width spaces alone are blank
         raise ValidationError.single(field, "can't be blank")
     if len(value) > max_length:

@@ -1,8 +1,10 @@
 """The API and the site are two front doors to one blog."""
 
 import pytest
+import sqlalchemy as sa
 
-from blog.models import Post
+from blog.models import Comment, Post, User
+from blog.models.post import favorites
 from tests.factories import DraftFactory, PostFactory, UserFactory
 
 
@@ -31,6 +33,53 @@ def test_drafts_stay_out_of_the_api(signed_up, db):
     DraftFactory(slug="secret", author=UserFactory(username="drafter"))
     assert signed_up.get("/articles/secret").status_code == 404
     assert signed_up.get("/articles").json["articlesCount"] == 0
+
+
+DRAFT_REQUESTS = [
+    ("get", "/articles/draft", None),
+    ("put", "/articles/draft", {"article": {"body": "changed"}}),
+    ("delete", "/articles/draft", None),
+    ("post", "/articles/draft/favorite", None),
+    ("delete", "/articles/draft/favorite", None),
+    ("get", "/articles/draft/comments", None),
+    ("post", "/articles/draft/comments", {"comment": {"body": "hi"}}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), DRAFT_REQUESTS)
+@pytest.mark.parametrize("who", ["author", "admin"])
+def test_a_draft_is_absent_from_every_endpoint_even_for_its_author(
+    signed_up, db, who, method, path, body
+):
+    """The API knows no drafts: they stay in the site's editor until published."""
+    author = db.session.query(User).filter_by(username="jake").one()
+    DraftFactory(slug="draft", author=author, body="Unfinished")
+    if who == "admin":
+        signed_up.token = signed_up.sign_up("boss")
+        db.session.query(User).filter_by(username="boss").one().is_admin = True
+        db.session.commit()
+    call = getattr(signed_up, method)
+    response = call(path, body) if method in ("put", "post") else call(path)
+    assert response.status_code == 404, response.json
+    assert response.json == {"errors": {"article": ["not found"]}}
+    assert db.session.query(Post).one().body == "Unfinished"
+    assert db.session.query(Comment).count() == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(favorites)) == 0
+
+
+def test_saving_an_article_unchanged_keeps_its_updated_time(signed_up, db):
+    article = signed_up.write("Steady")
+    again = signed_up.put(f"/articles/{article['slug']}", {"article": {"title": "Steady"}})
+    assert again.json["article"]["updatedAt"] == article["updatedAt"]
+    changed = signed_up.put(f"/articles/{article['slug']}", {"article": {"title": "Moved"}})
+    assert changed.json["article"]["updatedAt"] > article["updatedAt"]
+
+
+def test_a_body_that_starts_with_indented_code_keeps_it(client, signed_up, db):
+    article = signed_up.write("Code first", body="\n\n    print('hi')\n\nThen words.  \n")
+    saved = signed_up.get(f"/articles/{article['slug']}").json["article"]
+    assert saved["body"] == "    print('hi')\n\nThen words."
+    assert "<pre><code>print('hi')" in client.get(f"/posts/{article['slug']}").text
 
 
 def test_update_keeps_the_slug_and_unsent_fields(signed_up, db):
