@@ -80,6 +80,10 @@ def _note_tag_statements(state) -> None:
 
 @event.listens_for(Session, "after_commit")
 def forget_on_commit(session: Session) -> None:
+    """Clear what the transaction changed, once it is committed: a savepoint released inside it
+    commits nothing yet (a reader in between would cache the old counts again)."""
+    if session.in_nested_transaction():
+        return
     keys = session.info.pop("forget", None)
     if keys:
         forget(*keys)
@@ -87,7 +91,10 @@ def forget_on_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _nothing_to_forget(session: Session) -> None:
-    session.info.pop("forget", None)
+    """A rolled-back transaction changed nothing; a rolled-back savepoint leaves what the
+    transaction did before it to be cleared at commit."""
+    if not session.in_nested_transaction():
+        session.info.pop("forget", None)
 
 
 def init_app(app: Flask) -> None:

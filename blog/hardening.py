@@ -35,7 +35,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 DOCS_POLICY = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -43,7 +43,7 @@ def request_id() -> str:
     """The request's id: the caller's X-Request-ID when it looks sane, else a fresh one."""
     if "request_id" not in g:
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
     return g.request_id
 
 

@@ -17,11 +17,29 @@ from blog.hardening import request_id
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class OneLineFormatter(logging.Formatter):
-    """Keeps each record on one line, tracebacks included, so log collectors see one event."""
+class OneLineFilter(logging.Filter):
+    """Folds each record into one line, traceback included, so log collectors see one event.
 
-    def format(self, record: logging.LogRecord) -> str:
-        return super().format(record).replace("\n", " | ")
+    A filter on the logger rather than a formatter, so the records reach gunicorn's handlers,
+    with gunicorn's own formatter, already folded.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that don't fit: let logging report it
+            return True
+        if record.exc_info:
+            message = f"{message}\n{_TRACEBACKS.formatException(record.exc_info)}"
+        if record.stack_info:
+            message = f"{message}\n{record.stack_info}"
+        record.msg = message.replace("\n", " | ")
+        record.args = None
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 class RequestIdFilter(logging.Filter):
@@ -37,6 +55,7 @@ class RequestIdFilter(logging.Filter):
 
 
 REQUEST_ID_FILTER = RequestIdFilter()
+ONE_LINE_FILTER = OneLineFilter()
 
 
 def configure_logging(app: Flask) -> None:
@@ -47,8 +66,11 @@ def configure_logging(app: Flask) -> None:
         app.logger.setLevel(gunicorn_logger.level)
     else:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(OneLineFormatter(FORMAT))
+        handler.setFormatter(logging.Formatter(FORMAT))
         app.logger.addHandler(handler)
         app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
     app.logger.propagate = False
-    app.logger.addFilter(REQUEST_ID_FILTER)  # the logger is shared by every app: added once
+    # The logger is shared by every app: each filter is added once, the request id first so it
+    # comes before a traceback.
+    app.logger.addFilter(REQUEST_ID_FILTER)
+    app.logger.addFilter(ONE_LINE_FILTER)

@@ -1,11 +1,13 @@
 """``flask blog seed``: realistic demo content, fast enough for a hundred thousand posts.
 
-Seeded accounts have ``@example.com`` addresses named ``demoN``; running the command again only
-tops up to the numbers asked for, so it is safe to repeat.
+Seeded accounts are named ``demoN`` with the address ``demoN@example.com``; running the command
+again only tops up to the numbers asked for, so it is safe to repeat, and accounts people made
+themselves (even one named ``Demo2``) are neither reused nor in the way.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import timedelta
 
@@ -75,9 +77,23 @@ def _markdown_body(fake: Faker) -> str:
     return "\n\n".join(parts)
 
 
+def _is_demo_user():
+    """Made by this command: named ``demo...`` with exactly that name at the demo domain."""
+    return sa.and_(User.username.like("demo%"), User.email == User.username + f"@{DEMO_DOMAIN}")
+
+
 def _demo_user_ids() -> list[int]:
-    statement = sa.select(User.id).where(User.email.like(f"demo%@{DEMO_DOMAIN}")).order_by(User.id)
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(sa.select(User.id).where(_is_demo_user()).order_by(User.id)))
+
+
+def _free_demo_names(count: int) -> list[str]:
+    """The first ``count`` names ``demoN`` that no account has as its username or email."""
+    lower_name, lower_email = sa.func.lower(User.username), sa.func.lower(User.email)
+    taken = set(db.session.scalars(sa.select(lower_name).where(lower_name.like("demo%"))))
+    emails = sa.select(lower_email).where(lower_email.like(f"demo%@{DEMO_DOMAIN}"))
+    taken |= {email.partition("@")[0] for email in db.session.scalars(emails)}
+    free = (f"demo{n}" for n in itertools.count(1) if f"demo{n}" not in taken)
+    return list(itertools.islice(free, count))
 
 
 def _comment_texts(fake: Faker) -> list[str]:
@@ -127,16 +143,15 @@ def _seed_users(fake: Faker, wanted: int) -> list[int]:
     missing = max(0, wanted - len(existing))
     if missing:
         password_hash = generate_password_hash(DEMO_PASSWORD)
-        start = len(existing) + 1
         rows = [
             {
-                "username": f"demo{n}",
-                "email": f"demo{n}@{DEMO_DOMAIN}",
+                "username": name,
+                "email": f"{name}@{DEMO_DOMAIN}",
                 "password_hash": password_hash,
                 "bio": fake.sentence(nb_words=12),
                 "created_at": utcnow() - timedelta(days=800),
             }
-            for n in range(start, start + missing)
+            for name in _free_demo_names(missing)
         ]
         db.session.execute(sa.insert(User), rows)
         db.session.commit()
@@ -145,8 +160,10 @@ def _seed_users(fake: Faker, wanted: int) -> list[int]:
 
 
 def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
+    """Posts by demo authors, up to ``wanted`` in all (whichever demo authors wrote them)."""
+    demo_authors = sa.select(User.id).where(_is_demo_user())
     done = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Post).where(Post.author_id.in_(author_ids))
+        sa.select(sa.func.count()).select_from(Post).where(Post.author_id.in_(demo_authors))
     )
     missing = max(0, wanted - done)
     if not missing or not author_ids:

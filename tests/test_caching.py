@@ -53,6 +53,23 @@ def test_the_second_page_does_not_count_tags_again(cached_app):
     assert statements_for(client, "/api/tags") == 0
 
 
+def test_a_change_is_cleared_at_commit_whatever_savepoints_did_in_between(cached_app):
+    """Releasing a savepoint commits nothing yet, and rolling one back undoes only its own
+    writes: neither may use up the clearing of what the transaction commits."""
+    post = PostFactory(tags=["python"])
+    client = cached_app.test_client()
+    assert client.get("/api/tags").json["tags"] == ["python"]
+    post.status = PostStatus.DRAFT
+    db.session.flush()
+    with contextlib.suppress(RuntimeError), db.session.begin_nested():
+        raise RuntimeError("a retry that failed")
+    with db.session.begin_nested():
+        pass
+    assert client.get("/api/tags").json["tags"] == ["python"]  # not committed yet
+    db.session.commit()
+    assert client.get("/api/tags").json["tags"] == []
+
+
 def test_publishing_a_post_with_a_new_tag_shows_it_at_once(cached_app):
     author = UserFactory()
     PostFactory(tags=["flask"])

@@ -120,6 +120,27 @@ def test_seed_creates_content_and_tops_up_when_repeated(app):
     assert all(p.body_html.startswith("<p>") for p in db.session.query(Post).limit(5))
 
 
+def test_seed_leaves_people_s_own_accounts_alone(app):
+    """A person named Demo2, or with a demo-looking address, is neither in the way nor used."""
+    UserFactory(username="Demo2", email="someone@example.org")
+    real = UserFactory(username="demolition", email="demo.lition@example.com")
+    PostFactory(author=real, title="My own post")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["blog", "seed", "--users", "3", "--posts", "20"])
+    assert result.exit_code == 0, result.output
+    names = set(db.session.scalars(sa.select(User.username)))
+    assert names == {"Demo2", "demolition", "demo1", "demo3", "demo4"}
+    assert db.session.query(Post).filter_by(author=real).count() == 1
+    assert db.session.query(Post).count() == 21
+
+
+def test_seed_counts_every_demo_author_s_posts_toward_the_total(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["blog", "seed", "--users", "5", "--posts", "30"]).exit_code == 0
+    assert runner.invoke(args=["blog", "seed", "--users", "2", "--posts", "30"]).exit_code == 0
+    assert db.session.query(Post).count() == 30
+
+
 def test_seed_refuses_nonsense_numbers(app):
     result = app.test_cli_runner().invoke(args=["blog", "seed", "--users", "0"])
     assert result.exit_code == 2

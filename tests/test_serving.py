@@ -9,7 +9,6 @@ import urllib.request
 import pytest
 
 from blog import create_app
-from blog.logs import OneLineFormatter
 from tests.servers import BIN, ROOT, flask, gunicorn
 
 SECRET = "s" * 50
@@ -59,28 +58,34 @@ def test_gunicorn_serves_wsgi_app_in_production(tmp_path):
     assert any("Booting worker" in line for line in output)
 
 
-def test_log_records_are_single_lines_even_with_a_traceback():
-    try:
-        raise ValueError("first line\nsecond line")
-    except ValueError:
-        record = logging.LogRecord(
-            "blog", logging.ERROR, __file__, 1, "failed", None, sys.exc_info()
-        )
-    text = OneLineFormatter("%(message)s").format(record)
-    assert "\n" not in text and "ValueError" in text and "second line" in text
-
-
-def test_under_gunicorn_the_app_logs_through_its_handlers():
+@pytest.mark.parametrize("under_gunicorn", [False, True])
+def test_an_error_is_one_log_line_with_its_traceback_and_request_id(under_gunicorn, capsys):
+    """Under gunicorn the app logs through gunicorn's handlers, with gunicorn's own formatter:
+    the record must arrive folded."""
     gunicorn_logger = logging.getLogger("gunicorn.error")
     handler = logging.StreamHandler(sys.stderr)
-    gunicorn_logger.addHandler(handler)
-    gunicorn_logger.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("[gunicorn] %(levelname)s %(message)s"))
+    if under_gunicorn:
+        gunicorn_logger.addHandler(handler)
+        gunicorn_logger.setLevel(logging.INFO)
     try:
-        app = create_app({"BLOG_ENV": "testing"})
-        assert app.logger.handlers == [handler]
-        assert app.logger.level == logging.WARNING
+        settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROPAGATE_EXCEPTIONS": False}
+        app = create_app({"BLOG_ENV": "testing", **settings})
+        assert (app.logger.handlers == [handler]) is under_gunicorn
+
+        @app.get("/boom")
+        def boom():
+            raise ValueError("first line\nsecond line")
+
+        capsys.readouterr()
+        response = app.test_client().get("/boom", headers={"X-Request-ID": "trace-7"})
     finally:
         gunicorn_logger.removeHandler(handler)
+    assert response.status_code == 500
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("[gunicorn] ERROR") is under_gunicorn
+    assert "request_id=trace-7 | Traceback" in line
+    assert "ValueError: first line | second line" in line
 
 
 def test_records_logged_in_a_request_carry_its_id(capsys):
