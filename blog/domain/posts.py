@@ -131,19 +131,18 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
     fields = _clean(changes)
-    changed = False
-    for name in ("title", "description", "body"):
-        if name in fields and fields[name] != getattr(post, name):
-            setattr(post, name, fields[name])
-            changed = True
-    if "body" in fields:
+    saved = {name: getattr(post, name) for name in ("title", "description", "body")}
+    saved["tags"] = post.tag_names
+    changed = {name for name in fields if fields[name] != saved[name]}
+    for name in changed - {"tags"}:
+        setattr(post, name, fields[name])
+    if "body" in changed:
         post.body_html = render_post(post.body)
-    if "tags" in fields and fields["tags"] != post.tag_names:
+    if "tags" in changed:
         _set_tags(post, fields["tags"])
-        changed = True
     if "publish" in changes and bool(changes["publish"]) != post.is_published:
         _set_status(post, bool(changes["publish"]))
-        changed = True
+        changed.add("publish")
     if changed:
         post.updated_at = utcnow()
     db.session.commit()
