@@ -236,6 +236,27 @@ def instance_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def production_refusals(config: Mapping[str, Any]) -> list[str]:
+    """Why production can't run with ``config``, one line each: the app refuses to start on the
+    first, and ``flask blog check-deploy`` lists them all."""
+    refusals = []
+    secret = secret_key_problem(config.get("SECRET_KEY"))
+    if secret:
+        refusals.append(
+            f"{secret}: production needs a random secret of at least {MIN_SECRET_BYTES} bytes; "
+            f"generate one with {SECRET_HINT}"
+        )
+    if not config.get("WTF_CSRF_ENABLED"):
+        refusals.append("WTF_CSRF_ENABLED is off: forms could be forged from other sites")
+    if config.get("MAIL_SERVER") and not config.get("SITE_URL"):
+        refusals.append(
+            "SITE_URL is not set while MAIL_SERVER is: links in emails would follow a request's "
+            "Host header, which anyone can forge; set it to the public address, "
+            "e.g. https://blog.example.com"
+        )
+    return refusals
+
+
 def secret_key_problem(secret: str | None) -> str | None:
     """Why a SECRET_KEY is unfit for production, or None when it is fine."""
     if not secret:

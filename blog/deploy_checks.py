@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import schema
-from blog.config import SECRET_HINT, secret_key_problem
+from blog.config import production_refusals
 from blog.extensions import db
 from blog.mail import NO_MAIL
 from blog.models import User
@@ -51,11 +51,6 @@ def _check_mail(config, problem, warn) -> None:
     if config["MAIL_BACKEND"] == NO_MAIL:
         warn("mail is not configured (MAIL_SERVER): readers can't reset a forgotten password")
         return
-    if not site_url:
-        problem(
-            "SITE_URL is not set: links in emails would be built from the request's Host header, "
-            "which anyone can forge; set it to the public address, e.g. https://blog.example.com"
-        )
     if not config.get("MAIL_DEFAULT_SENDER"):
         problem("MAIL_DEFAULT_SENDER is not set: emails need a From address")
     if not (config.get("MAIL_USE_TLS") or config.get("MAIL_USE_SSL")):
@@ -69,9 +64,7 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
 
     if config["ENV_NAME"] != "production":
         problem(f"BLOG_ENV is {config['ENV_NAME']!r}: set BLOG_ENV=production")
-    secret = secret_key_problem(config.get("SECRET_KEY"))
-    if secret:
-        problem(f"{secret}: generate one with {SECRET_HINT}")
+    found.problems.extend(production_refusals(config))  # what production won't start with
     if app.debug or config.get("DEBUG"):
         problem("debug mode is on: never in production")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -81,8 +74,6 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
             problem(f"{name} is off: cookies would travel over plain HTTP")
     if config.get("PREFERRED_URL_SCHEME") != "https":
         problem("PREFERRED_URL_SCHEME is not https: links and redirects would use http")
-    if not config.get("WTF_CSRF_ENABLED"):
-        problem("WTF_CSRF_ENABLED is off: forms can be forged from other sites")
     workers = _worker_count(environ)
     if config.get("RATELIMIT_ENABLED") and not config.get("REDIS_URL") and workers > 1:
         problem(

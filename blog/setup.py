@@ -57,24 +57,12 @@ def _environment() -> dict[str, str]:
 
 
 def _enforce_production_safety(app: Flask, environ: Mapping[str, str]) -> None:
-    problem = cfg.secret_key_problem(app.config.get("SECRET_KEY"))
-    if problem:
-        raise cfg.ConfigurationError(
-            f"{problem}; production needs a random secret of at least {cfg.MIN_SECRET_BYTES} "
-            f"bytes. Generate one with: {cfg.SECRET_HINT}"
-        )
+    refusals = cfg.production_refusals(app.config)
+    if refusals:
+        raise cfg.ConfigurationError(refusals[0])
     if cfg.parse_env_value(environ.get("FLASK_DEBUG", ""), False):
         raise cfg.ConfigurationError(
             "FLASK_DEBUG is set; debug mode is never allowed in production"
-        )
-    if not app.config.get("WTF_CSRF_ENABLED"):
-        raise cfg.ConfigurationError(
-            "WTF_CSRF_ENABLED is off; production never runs without CSRF protection"
-        )
-    if app.config.get("MAIL_SERVER") and not app.config.get("SITE_URL"):
-        raise cfg.ConfigurationError(
-            "MAIL_SERVER is set but SITE_URL is not; set SITE_URL to the site's public address "
-            "(e.g. https://blog.example.com), or links in emails follow a request's Host header"
         )
     app.config["DEBUG"] = False
     app.debug = False
