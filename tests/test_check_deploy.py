@@ -101,7 +101,7 @@ MAIL = {"MAIL_SERVER": "smtp.example.com", "MAIL_DEFAULT_SENDER": "blog@example.
         ({"SESSION_COOKIE_SECURE": False}, {}, "SESSION_COOKIE_SECURE is off"),
         ({"REDIS_URL": ""}, {"WEB_CONCURRENCY": "4"}, "REDIS_URL is not set with 4 workers"),
         ({"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, {}, "REDIS_URL does not answer"),
-        ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, {}, "the database is SQLite"),
+        ({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, {}, "the database is SQLite"),
         ({"PREFERRED_URL_SCHEME": "http"}, {}, "PREFERRED_URL_SCHEME is not https"),
         ({**MAIL, "SITE_URL": "http://blog.example.com"}, {}, "SITE_URL 'http://blog.example.com'"),
         (
