@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from blog import schema
+from blog import schema_migrations
 from blog.deploy_checks import check_deployment
 from blog.domain import users
 from blog.domain.errors import ValidationError
@@ -31,7 +31,7 @@ def init_db(drop: bool, yes: bool) -> None:
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         click.echo("Dropped all tables.")
-    schema.upgrade_to_head()
+    schema_migrations.upgrade_to_head()
     click.echo("Database is at the latest migration.")
 
 

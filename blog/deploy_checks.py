@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from blog import schema
+from blog import schema_migrations
 from blog.config import production_refusals
 from blog.extensions import db
 from blog.mail import NO_MAIL
@@ -96,7 +96,7 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
     _check_mail(config, problem, warn)
 
     try:
-        pending = schema.pending_revisions()
+        pending = schema_migrations.pending_revisions()
         if pending:
             problem(f"{len(pending)} migration(s) pending: run flask db upgrade")
             return found

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from blog import create_app
 from blog.extensions import db as _db
-from blog.schema import upgrade_to_head
+from blog.schema_migrations import upgrade_to_head
 from tests import factories
 from tests.databases import empty_tables, fresh_database
 

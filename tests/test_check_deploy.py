@@ -9,7 +9,7 @@ from blog import create_app
 from blog.config import ConfigurationError
 from blog.deploy_checks import check_deployment
 from blog.extensions import db
-from blog.schema import upgrade_to_head
+from blog.schema_migrations import upgrade_to_head
 from tests.conftest import app_on
 from tests.databases import fresh_database
 from tests.factories import UserFactory

@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
 
-from blog import schema
+from blog import schema_migrations
 from blog.extensions import db
 from blog.models import Post, Tag, User
 from tests.factories import PostFactory, UserFactory
@@ -13,7 +13,7 @@ def test_init_db_is_idempotent(app):
         result = runner.invoke(args=["blog", "init-db"])
         assert result.exit_code == 0, result.output
         assert "latest migration" in result.output
-    assert schema.pending_revisions() == []
+    assert schema_migrations.pending_revisions() == []
 
 
 def test_init_db_drop_asks_first_and_keeps_data_when_refused(app):
@@ -29,7 +29,7 @@ def test_init_db_drop_yes_wipes_and_rebuilds(app):
     assert result.exit_code == 0, result.output
     db.session.remove()
     assert db.session.query(Post).count() == 0
-    assert schema.pending_revisions() == []
+    assert schema_migrations.pending_revisions() == []
 
 
 def test_create_admin_takes_the_password_from_the_environment(app, monkeypatch):

@@ -6,7 +6,7 @@ from flask import request, url_for
 from flask_migrate import upgrade
 
 from blog.extensions import db as _db
-from blog.setup import MIGRATIONS_DIR
+from blog.factory import MIGRATIONS_DIR
 from tests.conftest import app_on, make_app
 from tests.factories import PASSWORD
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from blog import create_app, schema
+from blog import create_app, schema_migrations
 from blog.extensions import db
 from tests.conftest import make_app
 from tests.databases import fresh_database
@@ -32,28 +32,28 @@ def _differences(metadata: sa.MetaData) -> list:
 
 
 def test_upgrade_builds_everything_and_downgrade_removes_it(empty_app):
-    assert schema.is_empty()
-    pending = schema.pending_revisions()
-    assert pending[0] == "0001" and pending[-1] in schema.head_revisions()
-    schema.upgrade_to_head()
+    assert schema_migrations.is_empty()
+    pending = schema_migrations.pending_revisions()
+    assert pending[0] == "0001" and pending[-1] in schema_migrations.head_revisions()
+    schema_migrations.upgrade_to_head()
     tables = set(sa.inspect(db.engine).get_table_names())
     assert set(db.metadata.tables) <= tables
-    assert schema.pending_revisions() == []
-    assert schema.current_revisions() == schema.head_revisions()
+    assert schema_migrations.pending_revisions() == []
+    assert schema_migrations.current_revisions() == schema_migrations.head_revisions()
 
     downgrade(revision="base")
     assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
-    schema.upgrade_to_head()
+    schema_migrations.upgrade_to_head()
     assert set(db.metadata.tables) <= set(sa.inspect(db.engine).get_table_names())
 
 
 def test_models_and_migrations_agree(empty_app):
-    schema.upgrade_to_head()
+    schema_migrations.upgrade_to_head()
     assert _differences(db.metadata) == []
 
 
 def test_a_model_change_without_a_migration_is_caught(empty_app):
-    schema.upgrade_to_head()
+    schema_migrations.upgrade_to_head()
     changed = sa.MetaData(naming_convention=db.metadata.naming_convention)
     for table in db.metadata.sorted_tables:
         table.to_metadata(changed)
@@ -67,7 +67,7 @@ def test_a_model_change_without_a_migration_is_caught(empty_app):
     ("username", "email"), [("ALICE", "other@example.com"), ("other", "Alice@Example.com")]
 )
 def test_the_database_itself_keeps_names_unique_ignoring_case(empty_app, username, email):
-    schema.upgrade_to_head()
+    schema_migrations.upgrade_to_head()
     insert = sa.text(
         "INSERT INTO users (username, email, password_hash, bio, is_admin, is_disabled,"
         " created_at, password_changed_at) VALUES (:u, :e, 'x', '', false, false,"
@@ -86,7 +86,7 @@ def test_development_brings_an_empty_or_older_database_to_head_at_start(empty_ap
     url = empty_app.config["SQLALCHEMY_DATABASE_URI"]
     development = create_app({"BLOG_ENV": "development", "SQLALCHEMY_DATABASE_URI": url})
     with development.app_context():
-        assert schema.pending_revisions() == []
+        assert schema_migrations.pending_revisions() == []
         db.engine.dispose()
 
 
@@ -95,6 +95,6 @@ def test_development_leaves_tables_without_a_migration_history_alone(empty_app, 
     url = empty_app.config["SQLALCHEMY_DATABASE_URI"]
     development = create_app({"BLOG_ENV": "development", "SQLALCHEMY_DATABASE_URI": url})
     with development.app_context():
-        assert schema.current_revisions() == set()
+        assert schema_migrations.current_revisions() == set()
         db.engine.dispose()
     assert "tables but no migration history" in capsys.readouterr().err

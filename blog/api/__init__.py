@@ -2,26 +2,6 @@
 
 Every route calls the domain layer, exactly as the HTML views do; this package only translates
 between JSON and domain calls (:mod:`schemas`, :mod:`shapes`) and answers errors in the
-RealWorld shape (:mod:`errors`).
+RealWorld shape (:mod:`errors`). The blueprint and its routes are in :mod:`blueprint`, imported
+by the factory when it registers them (importing ``blog.api`` alone loads no route).
 """
-
-from flask_openapi3 import APIBlueprint
-
-from blog.api.errors import register_api_error_handlers
-from blog.api.schemas import ErrorResponse
-from blog.api.tokens import api_user_or_none, check_token_before_validation
-from blog.limits import account_key, limit_api_writes
-
-# Any request can be too large or one too many.
-api = APIBlueprint(
-    "api",
-    __name__,
-    url_prefix="/api",
-    abp_responses={413: ErrorResponse, 429: ErrorResponse},
-)
-register_api_error_handlers(api)
-api.before_request(check_token_before_validation)
-api_account = account_key(api_user_or_none)
-limit_api_writes(api, api_account)
-
-from blog.api import articles, comments, profiles, users  # noqa: E402, F401  (routes)

@@ -9,6 +9,7 @@ served from the flask-openapi3-swagger package's own files: no CDN. Its page is 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import redirect
 from flask_openapi3 import Info, OpenAPI
@@ -34,26 +35,27 @@ class ArticleSlugConverter(BaseConverter):
     regex = r"(?!feed/?$)[^/]+"
 
 
-def make_app(import_name: str) -> OpenAPI:
-    """A Flask app that also documents the API (OpenAPI is a Flask subclass)."""
-    app = OpenAPI(
-        import_name,
-        instance_relative_config=True,
-        info=Info(
+def openapi_settings() -> dict[str, Any]:
+    """What the app (flask-openapi3's ``OpenAPI``, a Flask subclass) needs to write the document."""
+    return {
+        "info": Info(
             title="Blog API",
             version="2.0.0",
             description="The RealWorld (Conduit) API v2 over this blog's posts, comments, "
             "favorites and follows. Operations marked `x-extension` go beyond the spec.",
         ),
-        security_schemes={"Token": TOKEN_SCHEME},
-        doc_prefix="/api",
-        doc_url="/openapi.json",
-        validation_error_status=422,
-        validation_error_model=ErrorResponse,
-        validation_error_callback=schema_errors,
-    )
+        "security_schemes": {"Token": TOKEN_SCHEME},
+        "doc_prefix": "/api",
+        "doc_url": "/openapi.json",
+        "validation_error_status": 422,
+        "validation_error_model": ErrorResponse,
+        "validation_error_callback": schema_errors,
+    }
+
+
+def init_app(app: OpenAPI) -> None:
+    """The reading page and the slug converter the API's routes use: before the blueprint."""
     app.url_map.converters["article_slug"] = ArticleSlugConverter
     app.add_url_rule("/api/docs", "api_docs", lambda: redirect("/api/swagger"))
     with open(Path(__file__).parent.parent / "templates" / "api_docs.html") as page:
         app.config["SWAGGER_HTML_STRING"] = page.read()
-    return app

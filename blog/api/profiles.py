@@ -1,6 +1,7 @@
 from flask_openapi3 import Tag
 
-from blog.api import api, schemas, shapes
+from blog.api import schemas, shapes
+from blog.api.blueprint import api
 from blog.api.respond import ERRORS, TOKEN, respond
 from blog.api.tokens import api_user, require_api_user, token_required
 from blog.domain import queries, social, stats

@@ -110,18 +110,23 @@ def keep_current_token(user: User) -> None:
     db.session.commit()
 
 
-_TOKEN_REQUIRED: set[str] = set()
+NEEDS_TOKEN = "needs_token"
+"""The attribute :func:`token_required` sets on a view; flask-openapi3 wraps views with
+``functools.wraps``, which carries it to the registered view, so it is read from the very function
+serving the request, whatever its name."""
 
 
 def token_required(view):
     """Mark an API view as needing a token: it is checked before the body is validated, so a
-    request without one gets 401, not a complaint about its body."""
-    _TOKEN_REQUIRED.add(view.__name__)
+    request without one gets 401, not a complaint about its body. Put it under the route
+    decorator."""
+    setattr(view, NEEDS_TOKEN, True)
     return view
 
 
 def check_token_before_validation() -> None:
     if request.method == "OPTIONS":  # CORS preflights carry no token
         return
-    if request.endpoint and request.endpoint.rpartition(".")[2] in _TOKEN_REQUIRED:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, NEEDS_TOKEN, False):
         require_api_user()

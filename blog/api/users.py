@@ -1,7 +1,8 @@
 from flask_openapi3 import Tag
 
 from blog import limits
-from blog.api import api, api_account, schemas, shapes
+from blog.api import schemas, shapes
+from blog.api.blueprint import api, api_account
 from blog.api.respond import ERRORS, TOKEN, respond
 from blog.api.tokens import issue_token, keep_current_token, require_api_user, token_required
 from blog.domain import users

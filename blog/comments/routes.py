@@ -5,7 +5,7 @@ from blog.comments.forms import CommentForm
 from blog.domain import comments, queries
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
-from blog.posts.views import render_post_page
+from blog.posts.post_page import render_post_page
 
 bp = Blueprint("comments", __name__, template_folder="templates")
 

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from blog import schema
+from blog import schema_migrations
 from blog.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -28,7 +28,7 @@ def readyz():
     """Ready for traffic: the database answers and its schema is at the latest migration."""
     try:
         db.session.execute(text("SELECT 1"))
-        pending = schema.pending_revisions()
+        pending = schema_migrations.pending_revisions()
     except SQLAlchemyError as error:
         db.session.rollback()
         return _answer(

@@ -9,7 +9,7 @@ from blog.domain.permissions import can_edit_post
 from blog.forms import attach_errors
 from blog.markdown import render_post
 from blog.posts.forms import PostForm
-from blog.posts.views import render_post_page
+from blog.posts.post_page import render_post_page
 from blog.redirects import redirect_back
 
 bp = Blueprint("posts", __name__, template_folder="templates")

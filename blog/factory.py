@@ -1,4 +1,8 @@
-"""The steps :func:`blog.create_app` takes, one function each."""
+"""The application factory: :func:`create_app` and the steps it takes, one function each.
+
+Blueprints, the admin and the template helpers are imported by the step that registers them, so
+importing :mod:`blog` loads none of them.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,35 @@ from typing import Any
 from dotenv import dotenv_values, find_dotenv
 from flask import Flask
 from flask_cors import CORS
+from flask_openapi3 import OpenAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from blog import caching, hardening, limits, mail
+from blog import caching, cli, errors, hardening, limits, logs, mail
 from blog import config as cfg
+from blog.api import documentation
 from blog.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: str | type[cfg.Config] | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app for ``config``: an environment name, a config class, or a mapping of
+    overrides (which may name the environment as ``BLOG_ENV``). ``None`` reads ``BLOG_ENV``.
+
+    The app is flask-openapi3's ``OpenAPI``, a Flask subclass that also writes the API's OpenAPI
+    document; everything else about it is plain Flask."""
+    app = OpenAPI("blog", instance_relative_config=True, **documentation.openapi_settings())
+    load_config(app, config)
+    logs.configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_admin(app)
+    register_template_helpers(app)
+    errors.register_error_handlers(app)
+    cli.register_cli(app)
+    register_shell_context(app)
+    prepare_database(app)
+    return app
 
 
 def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> None:
@@ -97,8 +123,9 @@ def register_blueprints(app: Flask) -> None:
 def register_api(app: Flask) -> None:
     """The JSON API. It authenticates by token only, never by cookie, so it needs no CSRF token;
     browsers on other origins may call it when CORS_ORIGINS lists them."""
-    from blog.api import api
+    from blog.api.blueprint import api
 
+    documentation.init_app(app)
     app.register_api(api)
     csrf.exempt(api)
     origins = [o.strip() for o in app.config["CORS_ORIGINS"].split(",") if o.strip()]
@@ -129,14 +156,14 @@ def register_shell_context(app: Flask) -> None:
 def prepare_database(app: Flask) -> None:
     """Development brings its database to the latest migration by itself (an empty one, or one
     left behind by a pull); production only warns when it lags."""
-    from blog import schema
+    from blog import schema_migrations
 
     with app.app_context():
         if app.config["AUTO_MIGRATE"]:
             _migrate_at_start(app)
         elif app.config["ENV_NAME"] == "production":
             try:
-                lag = schema.pending_revisions()
+                lag = schema_migrations.pending_revisions()
             except SQLAlchemyError as error:  # the server still starts; requests will say why
                 app.logger.error("database unreachable at start: %s", error.__class__.__name__)
                 return
@@ -148,16 +175,16 @@ def prepare_database(app: Flask) -> None:
 
 
 def _migrate_at_start(app: Flask) -> None:
-    from blog import schema
+    from blog import schema_migrations
 
-    if schema.is_empty():
+    if schema_migrations.is_empty():
         app.logger.info("empty database: applying migrations")
-        schema.upgrade_to_head()
+        schema_migrations.upgrade_to_head()
         return
-    lag = schema.pending_revisions()
-    if lag and schema.current_revisions():
+    lag = schema_migrations.pending_revisions()
+    if lag and schema_migrations.current_revisions():
         app.logger.info("database schema is behind: applying %d migration(s)", len(lag))
-        schema.upgrade_to_head()
+        schema_migrations.upgrade_to_head()
     elif lag:
         app.logger.warning(
             "the database has tables but no migration history: use a new database, or run "
