@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from blog.domain.errors import NotFound, PermissionDenied
 from blog.extensions import db
@@ -17,7 +18,29 @@ TITLES = {
     413: "Too large",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Down for a moment",
 }
+
+MESSAGES = {
+    400: (
+        "Something in that request was garbled, so nothing was done. Please go back and try again."
+    ),
+    403: "This page is not open to your account.",
+    404: (
+        "There is nothing at this address. The link may be mistyped, or what it led to has been "
+        "unpublished or deleted."
+    ),
+    405: (
+        "This address doesn't answer that kind of request. If you typed it or followed a link, "
+        "go back and use the button on the page instead."
+    ),
+    413: "That was more than the blog takes in one go{limit}. Please send less.",
+    429: "That was too many tries in a short while. Please wait a little and try again.",
+    500: "The error has been logged. Please try again later.",
+    503: "The blog can't answer right now. Please try again in a few minutes.",
+}
+"""What each status says when nothing more particular was given: the blog's words, not
+Werkzeug's ("You don't have the permission to access the requested resource...")."""
 
 
 def wants_json() -> bool:
@@ -34,10 +57,41 @@ def error_response(status: int, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def size(limit: int) -> str:
+    """A byte count as a reader would say it: 1048576 is "1 MB"."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if limit >= factor and limit % factor == 0:
+            return f"{limit // factor} {unit}"
+    return f"{limit:,} bytes"
+
+
+def default_message(status: int) -> str | None:
+    message = MESSAGES.get(status)
+    if status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = message.format(limit=f" (at most {size(limit)})" if limit else "")
+    return message
+
+
+def stock_description(error: HTTPException) -> bool:
+    """Whether ``error`` says only what its library says for any such error: Werkzeug's sentence
+    for the status, or the bare limit ("3 per 1 minute") Flask-Limiter gives a breach without a
+    message of its own. A message given on purpose (``abort(403, "...")``) is kept."""
+    description = error.description
+    stock = default_exceptions.get(error.code)
+    if not description or description in (type(error).description, stock and stock.description):
+        return True
+    return isinstance(error, RateLimitExceeded) and not error.limit.error_message
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
-        response = error_response(error.code or 500, error.description or "")
+        status = error.code or 500
+        message = error.description or ""
+        if stock_description(error):
+            message = default_message(status) or message
+        response = error_response(status, message)
         if error.code == 405 and error.valid_methods:  # keep the Allow header
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}
@@ -58,4 +112,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def handle_server_error(error: InternalServerError):
         db.session.rollback()
-        return error_response(500, "The error has been logged. Please try again later.")
+        return error_response(500, MESSAGES[500])

@@ -3,9 +3,11 @@ from flask_openapi3 import Tag
 from blog import limits
 from blog.api import schemas, shapes
 from blog.api.blueprint import api, api_account
+from blog.api.errors import error_body
 from blog.api.respond import ERRORS, TOKEN, respond
 from blog.api.tokens import issue_token, keep_current_token, require_api_user, token_required
 from blog.domain import users
+from blog.domain.errors import PermissionDenied
 
 tag = Tag(name="User and Authentication")
 
@@ -27,7 +29,10 @@ def register(body: schemas.NewUserBody):
     "/users/login",
     tags=[tag],
     summary="Sign in",
-    description='A disabled account gets 403 with `{"errors": {"account": [...]}}`.',
+    description=(
+        "A disabled account (with the right password) gets 403 with "
+        '`{"errors": {"account": ["has been disabled"]}}`.'
+    ),
     responses={200: schemas.UserResponse, 403: schemas.ErrorResponse, **ERRORS},
     openapi_extensions={
         "x-extension": "403 for a disabled account (accounts can't be disabled in the spec)"
@@ -36,7 +41,10 @@ def register(body: schemas.NewUserBody):
 @limits.login_per_address
 @limits.login_per_account
 def login(body: schemas.LoginBody):
-    account = users.login(body.user.email, body.user.password)
+    try:
+        account = users.login(body.user.email, body.user.password)
+    except PermissionDenied:  # the right password for a disabled account: say so
+        return error_body({"account": ["has been disabled"]}, 403)
     return respond(shapes.user(account, issue_token(account)))
 
 

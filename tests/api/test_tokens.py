@@ -75,6 +75,18 @@ def test_disabled_accounts_cannot_use_the_api(api, db):
     assert login.status_code == 403
 
 
+def test_a_disabled_account_is_told_so_only_with_the_right_password(api, db):
+    UserFactory(username="gone", email="gone@example.com", is_disabled=True)
+    right = api.post("/users/login", {"user": {"email": "gone@example.com", "password": PASSWORD}})
+    assert right.status_code == 403
+    assert right.json == {"errors": {"account": ["has been disabled"]}}
+    wrong = api.post(
+        "/users/login", {"user": {"email": "gone@example.com", "password": "wrong password"}}
+    )
+    assert wrong.status_code == 401
+    assert wrong.json == {"errors": {"credentials": ["invalid"]}}
+
+
 def test_wrong_password_is_401_credentials_invalid(api, db):
     UserFactory(username="max", email="max@example.com")
     response = api.post(

@@ -52,6 +52,19 @@ def test_disabled_account_cannot_sign_in(auth, db):
     assert b"disabled" in response.data
 
 
+def test_a_disabled_account_is_told_so_only_with_the_right_password(client, auth, db):
+    UserFactory(username="mallory", is_disabled=True)
+    right = auth.login("mallory")
+    assert right.status_code == 422
+    assert "This account has been disabled." in right.text
+    assert "Wrong email, username or password." not in right.text
+    wrong = auth.login("mallory", "wrong password")
+    assert wrong.status_code == 422
+    assert "Wrong email, username or password." in wrong.text
+    assert "has been disabled" not in wrong.text
+    assert "Sign out" not in client.get("/").text
+
+
 @pytest.mark.parametrize(
     ("next_url", "expected"),
     [
