@@ -8,13 +8,19 @@ say so instead). ``MAIL_BACKEND`` overrides the choice.
 
 from __future__ import annotations
 
+import re
 import threading
+from email.headerregistry import Address
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
 from flask_mailman import EmailMessage, Mail
 
 NO_MAIL = "dummy"
 """The backend of an app that cannot send: Flask-Mailman's, which drops every message."""
+
+DOMAIN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
+"""A host an email address can be at (an IP address or ``localhost`` is not one)."""
 
 mail = Mail()
 THREAD_NAME = "blog-mail"
@@ -37,6 +43,25 @@ def can_send() -> bool:
     return current_app.config["MAIL_BACKEND"] != NO_MAIL
 
 
+def prints_to_terminal() -> bool:
+    """Whether mail is printed where the server runs instead of sent (development's way)."""
+    return current_app.config["MAIL_BACKEND"] == "console"
+
+
+def sender(config) -> str:
+    """The From of every message: ``MAIL_DEFAULT_SENDER``, else the blog's name at ``noreply@``
+    the host of ``SITE_URL`` (``localhost`` without one, or when it is no domain name), so no
+    message goes out with an empty From."""
+    if config.get("MAIL_DEFAULT_SENDER"):
+        return config["MAIL_DEFAULT_SENDER"]
+    host = urlsplit(config.get("SITE_URL") or "").hostname or ""
+    if not DOMAIN_NAME.fullmatch(host):
+        host = "localhost"
+    return str(
+        Address(display_name=config.get("BLOG_TITLE") or "Blog", addr_spec=f"noreply@{host}")
+    )
+
+
 def send(to: str, subject: str, template: str, **context) -> threading.Thread:
     """Send one plain-text message rendered from ``template``, in the background.
 
@@ -50,7 +75,7 @@ def send(to: str, subject: str, template: str, **context) -> threading.Thread:
     message = EmailMessage(
         subject=subject,
         body=render_template(template, **context),
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"] or None,
+        from_email=sender(current_app.config),
         to=[to],
     )
     app = current_app._get_current_object()

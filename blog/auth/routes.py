@@ -89,9 +89,15 @@ def forgot_password():
         user = password_reset.account_to_reset(form.email.data)
         if user is not None:
             _send_reset_link(user)
+        where = (
+            "This blog prints its emails in the terminal where the server runs instead of "
+            "sending them: look there."
+            if mail.prints_to_terminal()
+            else "Check your inbox (and spam folder)."
+        )
         flash(
-            "If an account uses that address, a link to choose a new password is on its way. "
-            "Check your inbox (and spam folder).",
+            f"If an account uses that address, a link to choose a new password is on its way. "
+            f"{where}",
             "info",
         )
         return redirect(url_for("auth.login"))

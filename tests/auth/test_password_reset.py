@@ -113,7 +113,10 @@ def test_the_whole_journey_from_forgotten_to_signed_in(mail_app, alice, mailbox)
 
     response = request_link(client, "  Alice@Example.com ")
     assert response.status_code == 302 and response.location == "/login"
-    assert "a link to choose a new password is on its way" in client.get("/login").text
+    answer = client.get("/login").text
+    assert "a link to choose a new password is on its way" in answer
+    assert "Check your inbox (and spam folder)." in answer
+    assert "terminal" not in answer
 
     message = mailbox.received()[0]
     assert message["To"] == "alice@example.com"
@@ -324,11 +327,29 @@ def test_development_prints_the_message_to_the_terminal(database_url, capsys):
     with app_on(database_url, BLOG_ENV="development", WTF_CSRF_ENABLED=False) as app:
         assert app.config["MAIL_BACKEND"] == "console"
         UserFactory(username="alice", email="alice@example.com")
-        request_link(app.test_client())
+        client = app.test_client()
+        request_link(client)
         deliveries_done()
+        answer = client.get("/login").text
     printed = capsys.readouterr().out
     assert "To: alice@example.com" in printed
+    assert "From: Blog <noreply@localhost>" in printed.splitlines()
     assert "http://localhost/reset-password/" in printed
+    assert "prints its emails in the terminal where the server runs" in answer
+    assert "Check your inbox" not in answer
+
+
+def test_without_a_configured_sender_mail_comes_from_the_blog_at_its_site(database_url, mailbox):
+    settings = {
+        **mail_settings(mailbox.port),
+        "MAIL_DEFAULT_SENDER": "",
+        "BLOG_TITLE": "Field Notes",
+    }
+    with app_on(database_url, **settings) as app:
+        UserFactory(username="alice", email="alice@example.com")
+        request_link(app.test_client())
+        received = mailbox.received()
+    assert [message["From"] for message in received] == ["Field Notes <noreply@blog.example.test>"]
 
 
 def test_the_answer_is_rate_limited_per_account_from_any_address(database_url, mailbox):
