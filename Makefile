@@ -3,11 +3,15 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := blog
+# Where `make run` serves: `make run PORT=5001 HOST=...`. Only the command line changes them: a
+# PORT exported for gunicorn, or a shell's HOST naming the machine, does not.
+HOST = 127.0.0.1
+PORT = 5000
 
 .PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz
 
 help:
-	@echo "make run        create .venv, install, migrate and serve http://127.0.0.1:5000"
+	@echo "make run        create .venv, install, migrate and serve http://$(HOST):$(PORT) (make run PORT=5001 HOST=...)"
 	@echo "make test       lint, then the test suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)"
 	@echo "make lint       ruff check and format check"
 	@echo "make format     ruff format and fix"
@@ -27,14 +31,9 @@ $(BIN)/flask: pyproject.toml requirements.lock
 
 install: $(BIN)/flask
 
+# scripts/serve checks that HOST:PORT is free, migrates, says where the blog is, runs flask run.
 run: install
-	$(BIN)/flask blog init-db
-	@echo
-	@echo "  Blog running at http://127.0.0.1:5000"
-	@echo "  Create an admin:   $(BIN)/flask blog create-admin"
-	@echo "  Add demo content:  $(BIN)/flask blog seed --users 20 --posts 500"
-	@echo
-	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+	@VENV=$(VENV) scripts/serve --host '$(HOST)' --port '$(PORT)'
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
