@@ -1,14 +1,20 @@
-"""A cache for results that are costly to compute and fine to serve a little late (tag counts).
+"""A cache for results that are costly to compute (tag counts, later whole pages), never stale.
 
 Flask-Caching, in Redis when ``REDIS_URL`` is set (one cache for every worker and instance),
 else in each process's memory; ``CACHE_TYPE`` overrides (tests use ``NullCache``). The cache is a
 help, never a need: when Redis is away, :func:`remember` computes the value and the page is
 served as usual (and the trouble is logged).
 
-Writes that change what a cached value says clear it at commit (:func:`forget_on_commit`), whether
-the session flushed changed rows or ran an INSERT/UPDATE/DELETE on their tables. A request that
-read the old value just before such a commit may still store it: such a value lives at most
-``CACHE_DEFAULT_TIMEOUT`` seconds.
+Freshness comes from the database, not from clearing keys: every transaction that writes raises
+the content version (one row, :data:`blog.models.content_version`) as its last statement, and
+cached values are stored under their key and the version they were computed at. A request reads
+the version once, so a write committed by any process (another worker, another instance with its
+own memory cache, the CLI) shows on the next page load everywhere; old entries are never read
+again and expire after ``CACHE_DEFAULT_TIMEOUT``.
+
+Why it is safe: the version is raised inside the writing transaction, so a reader that sees the
+new version also sees the new rows. A reader that read the old version just before the commit
+may store newer rows under the old version, which no one reads after the commit.
 """
 
 from __future__ import annotations
@@ -16,85 +22,116 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from blog.extensions import cache
+from blog.extensions import cache, db
+from blog.models.site import CONTENT_VERSION_ID, content_version
 
-TAG_COUNTS = ("popular-tags:20", "popular-tags:all")
-"""The keys of the tag counts; a change to any post, tag or post's tags clears them."""
+WROTE = "blog.wrote"
+"""The session's ``info`` key that says its transaction has written something."""
+
+
+def current_content_version() -> int | None:
+    """The content version as this request (or app context) first read it; None when it can't
+    be read (a database behind its migrations), and nothing should be cached."""
+    if "content_version" not in g:
+        try:
+            version = db.session.scalar(
+                sa.select(content_version.c.version).where(
+                    content_version.c.id == CONTENT_VERSION_ID
+                )
+            )
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            _trouble("version read", "content_version", error)
+            version = None
+        else:
+            version = version or 0
+        g.content_version = version
+    return g.content_version
 
 
 def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
-    """The cached value for ``key``, computing and storing it when missing (None is never kept)."""
+    """The value of ``key`` at the current content version, computing and storing it when
+    missing (None is never kept)."""
+    version = current_content_version()
+    if version is None:
+        return compute()
+    versioned = f"{key}@{version}"
     try:
-        value = cache.get(key)
+        value = cache.get(versioned)
     except Exception as error:  # whatever the backend raises: compute instead
         _trouble("read", key, error)
         return compute()
     if value is None:
         value = compute()
         try:
-            cache.set(key, value, timeout=timeout)
+            cache.set(versioned, value, timeout=timeout)
         except Exception as error:
             _trouble("write", key, error)
     return value
-
-
-def forget(*keys: str) -> None:
-    try:
-        cache.delete_many(*keys)
-    except Exception as error:
-        _trouble("clear", ",".join(keys), error)
 
 
 def _trouble(action: str, key: str, error: Exception) -> None:
     current_app.logger.warning("cache %s of %s failed: %s", action, key, type(error).__name__)
 
 
-def _touches_tag_counts(session: Session) -> bool:
-    from blog.models import Post, PostTag, Tag
+def raise_content_version(session: Session) -> None:
+    """Raise the version in the session's transaction (a missing row starts again at 1)."""
+    raised = session.execute(
+        sa.update(content_version)
+        .where(content_version.c.id == CONTENT_VERSION_ID)
+        .values(version=content_version.c.version + 1)
+    )
+    if raised.rowcount == 0:
+        from blog.domain.rows import insert_ignoring_conflicts
 
-    changed = (*session.new, *session.dirty, *session.deleted)
-    return any(isinstance(row, Post | PostTag | Tag) for row in changed)
-
-
-TAG_TABLES = frozenset({"posts", "post_tags", "tags"})
+        insert_ignoring_conflicts(content_version, [{"id": CONTENT_VERSION_ID, "version": 1}])
 
 
 @event.listens_for(Session, "before_flush")
-def _note_tag_changes(session: Session, flush_context, instances) -> None:
-    if _touches_tag_counts(session):
-        session.info["forget"] = TAG_COUNTS
+def _note_flushed_changes(session: Session, flush_context, instances) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _note_tag_statements(state) -> None:
-    """INSERT, UPDATE and DELETE statements the session runs directly (merging tags does)."""
+def _note_statements(state) -> None:
+    """INSERT, UPDATE and DELETE statements the session runs directly (seeding, merging tags)."""
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in TAG_TABLES:
-            state.session.info["forget"] = TAG_COUNTS
+        if table is not content_version:
+            state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_version_last(session: Session) -> None:
+    """The version goes up as the transaction's last statement: after it, the transaction waits
+    for no other lock, so writers that queue for the version row cannot deadlock. A savepoint
+    released inside the transaction commits nothing yet and raises nothing."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    if session.info.pop(WROTE, False):
+        raise_content_version(session)
 
 
 @event.listens_for(Session, "after_commit")
-def forget_on_commit(session: Session) -> None:
-    """Clear what the transaction changed, once it is committed: a savepoint released inside it
-    commits nothing yet (a reader in between would cache the old counts again)."""
-    if session.in_nested_transaction():
-        return
-    keys = session.info.pop("forget", None)
-    if keys:
-        forget(*keys)
+def _read_version_again(session: Session) -> None:
+    if has_app_context() and not session.in_nested_transaction():
+        g.pop("content_version", None)
 
 
 @event.listens_for(Session, "after_rollback")
-def _nothing_to_forget(session: Session) -> None:
-    """A rolled-back transaction changed nothing; a rolled-back savepoint leaves what the
-    transaction did before it to be cleared at commit."""
+def _nothing_written(session: Session) -> None:
+    """A rolled-back transaction wrote nothing; a rolled-back savepoint leaves what the
+    transaction wrote before it to count at commit."""
     if not session.in_nested_transaction():
-        session.info.pop("forget", None)
+        session.info.pop(WROTE, None)
 
 
 def init_app(app: Flask) -> None:

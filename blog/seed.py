@@ -18,7 +18,6 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from werkzeug.security import generate_password_hash
 
-from blog import caching
 from blog.domain.rows import insert_ignoring_conflicts
 from blog.domain.slugs import SUFFIX_ROOM
 from blog.domain.tags import get_or_create_tags
@@ -232,7 +231,6 @@ def seed_command(user_count: int, post_count: int, random_seed: int) -> None:
     author_ids = _seed_users(fake, user_count)
     _seed_follows(random.Random(random_seed), author_ids)
     written = _seed_posts(fake, author_ids, post_count)
-    caching.forget(*caching.TAG_COUNTS)  # rows went in around the session: say so by hand
     click.echo(
         f"{len(author_ids)} demo authors (password: {DEMO_PASSWORD!r}), {written} new posts."
     )

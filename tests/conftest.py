@@ -1,49 +1,37 @@
+"""The fixtures most tests take.
+
+One app serves the whole run (each xdist worker has its own, on its own database): building an
+app takes about a tenth of a second, more than most tests. Each test still starts as if the app
+were new: its rows are emptied afterwards, its settings put back, its sessions removed, and the
+cache, the mail outbox, the rate limiter and the log handler reset. A test that needs settings
+read only while the app is built (``tests.helpers.READ_AT_CREATE_APP``), or routes of its own,
+builds its own app with ``tests.helpers.app_on``.
+"""
+
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from flask import Flask, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
 
-from blog import create_app
 from blog.extensions import db as _db
 from blog.schema_migrations import upgrade_to_head
 from tests import factories
-from tests.databases import empty_tables, fresh_database
+from tests.databases import fresh_database
+from tests.helpers import READ_AT_CREATE_APP, SharedApp, counting_statements, make_app
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as under a real server.
-
-    Tests hold an app context open (for factories and checks); without this, requests would share
-    its ``g`` and database session, and a signed-in user could leak from one request to the next.
-    Afterwards the test's own session is expired, so it reads what the request wrote.
-    """
-
-    def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if has_app_context() and _db.session.registry.has():
-            _db.session.expire_all()
-        return response
-
-
-def csrf_token_in(html: str) -> str:
-    """The first CSRF token in a page, whatever the attribute order of its hidden input."""
-    for tag in re.findall(r"<input[^>]*>", html):
-        if 'name="csrf_token"' in tag:
-            return re.search(r'value="([^"]+)"', tag).group(1)
-    raise AssertionError("no CSRF token in the page")
-
-
-def make_app(database_url: str, **overrides) -> Flask:
-    app = create_app({"BLOG_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
-    app.test_client_class = IsolatedClient
-    return app
+def pytest_collection_modifyitems(items) -> None:
+    """Under xdist (``--dist loadgroup``) the browser tests go to one worker, so one live server
+    and one Chromium serve them all."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -57,28 +45,52 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-@contextlib.contextmanager
-def app_on(database_url: str, **overrides) -> Iterator[Flask]:
-    """An app in its own context; every row it wrote is gone afterwards."""
-    app = make_app(database_url, **overrides)
-    with app.app_context():
-        yield app
-        _db.session.remove()
-        empty_tables(_db.engine, _db.metadata)
-        _db.engine.dispose()
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> Iterator[SharedApp]:
+    """The app of the run (of each xdist worker); module fixtures take it ``.fresh()`` too."""
+    shared = SharedApp(database_url)
+    yield shared
+    shared.close()
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    with app_on(database_url) as app:
+def app(shared_app: SharedApp) -> Iterator[Flask]:
+    """The app, in a context of the test's own, as if new: whatever the test wrote, changed or
+    left behind is gone afterwards."""
+    with shared_app.fresh() as app:
         yield app
 
 
 @pytest.fixture
-def csrf_app(database_url: str) -> Iterator[Flask]:
+def settings(app: Flask) -> Iterator[Callable[..., None]]:
+    """``settings(POSTS_PER_PAGE=2)`` changes the app's settings for this test; they are put
+    back afterwards. Only settings read while serving can change so: the rest (see
+    ``READ_AT_CREATE_APP``) need an app of their own (``tests.helpers.app_on``)."""
+    missing = object()
+    originals: dict[str, object] = {}
+
+    def change(**values) -> None:
+        for name, value in values.items():
+            if name.startswith(READ_AT_CREATE_APP):
+                raise ValueError(
+                    f"{name} is read only when the app is built: use tests.helpers.app_on"
+                )
+            originals.setdefault(name, app.config.get(name, missing))
+            app.config[name] = value
+
+    yield change
+    for name, value in originals.items():
+        if value is missing:
+            app.config.pop(name, None)
+        else:
+            app.config[name] = value
+
+
+@pytest.fixture
+def csrf_app(app: Flask, settings) -> Flask:
     """The app with CSRF protection on, as in production."""
-    with app_on(database_url, WTF_CSRF_ENABLED=True) as app:
-        yield app
+    settings(WTF_CSRF_ENABLED=True)
+    return app
 
 
 @pytest.fixture
@@ -115,22 +127,7 @@ def user(db):
 
 
 @pytest.fixture
-def count_statements(db):
-    """``with count_statements() as counted:`` … ``counted.total`` is the SQL statements run."""
-
-    class Counter:
-        total = 0
-
-    def listener(*args, **kwargs):
-        Counter.total += 1
-
-    @contextlib.contextmanager
-    def counting():
-        Counter.total = 0
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            yield Counter
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-
-    return counting
+def count_statements():
+    """``with count_statements() as counted:`` … ``counted.total`` is the SQL statements run,
+    on whichever app's engine is current when ``count_statements()`` is entered."""
+    return counting_statements

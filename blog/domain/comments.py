@@ -21,7 +21,7 @@ from blog.models.post import COMMENT_MAX
 def add_comment(post: Post, author: User, body: Any) -> Comment:
     """A comment by ``author``; only published posts take comments. The same comment sent again
     within :data:`RESUBMIT_WINDOW` is the one already saved (a double click makes one)."""
-    if not post.is_published:
+    if not post.is_public:
         raise PermissionDenied("Drafts can't be commented on.", "post")
     text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
     body_html = render_comment(text)

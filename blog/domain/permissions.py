@@ -11,7 +11,7 @@ def _signed_in(user: User | None) -> bool:
 
 def can_view_post(user: User | None, post: Post) -> bool:
     """Published posts are public; a draft is seen by its author alone."""
-    return post.is_published or (_signed_in(user) and user.id == post.author_id)
+    return post.is_public or (_signed_in(user) and user.id == post.author_id)
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,10 +50,12 @@ def _set_tags(post: Post, names: list[str]) -> None:
     post.post_tags = post_tags
 
 
-def _set_status(post: Post, publish: bool) -> None:
+def _set_status(post: Post, publish: bool, now: datetime) -> None:
+    """Publishing keeps the date of the first publication: unpublishing and publishing again
+    doesn't make an old post look new."""
     if publish and not post.is_published:
         post.status = PostStatus.PUBLISHED
-        post.published_at = post.published_at or utcnow()
+        post.published_at = post.published_at or now
     elif not publish:
         post.status = PostStatus.DRAFT
 
@@ -80,6 +82,7 @@ def create_post(
         if resent is not None:
             db.session.commit()
             return resent
+    now = utcnow()
     for attempt in range(SLUG_ATTEMPTS):
         try:
             with db.session.begin_nested():
@@ -90,8 +93,10 @@ def create_post(
                     body=fields["body"],
                     body_html=body_html,
                     slug=unique_slug(fields["title"]),
+                    created_at=now,
+                    updated_at=now,
                 )
-                _set_status(post, publish)
+                _set_status(post, publish, now)
                 db.session.add(post)
                 _set_tags(post, fields["tags"])
                 db.session.flush()
@@ -127,6 +132,8 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
     """Change the given fields (title, description, body, tags, publish); the slug stays.
 
     ``updated_at`` moves only when something really changed: saving as it is isn't an edit.
+    Publishing a draft stamps both times alike, so a post is "edited since published"
+    (:attr:`Post.edited_since_published`) only when it changed after that.
     """
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
@@ -140,11 +147,12 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
         post.body_html = render_post(post.body)
     if "tags" in changed:
         _set_tags(post, fields["tags"])
+    now = utcnow()
     if "publish" in changes and bool(changes["publish"]) != post.is_published:
-        _set_status(post, bool(changes["publish"]))
+        _set_status(post, bool(changes["publish"]), now)
         changed.add("publish")
     if changed:
-        post.updated_at = utcnow()
+        post.updated_at = now
     db.session.commit()
     return post
 
@@ -154,6 +162,10 @@ def delete_post(post: Post, user: User) -> None:
         raise PermissionDenied("Only the author or an admin can delete this post.", "post")
     db.session.delete(post)
     db.session.commit()
+
+
+def publish_post(post: Post, user: User) -> None:
+    update_post(post, user, {"publish": True})
 
 
 def unpublish_post(post: Post, user: User) -> None:

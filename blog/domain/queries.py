@@ -19,7 +19,7 @@ from blog.domain.permissions import can_edit_post, can_view_post
 from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
-from blog.models import Post, PostStatus, PostTag, Tag, User, favorites, follows
+from blog.models import Post, PostTag, Tag, User, favorites, follows
 
 MAX_PAGE = 10_000
 NAME_PATTERN = re.compile(r"^[^\x00-\x1f\x7f/\ud800-\udfff]{1,255}$")
@@ -45,7 +45,7 @@ def _card_options():
 def _published():
     return (
         sa.select(Post)
-        .where(Post.status == PostStatus.PUBLISHED)
+        .where(Post.is_public)
         .order_by(Post.published_at.desc(), Post.id.desc())
         .options(*_card_options())
     )
@@ -87,10 +87,15 @@ def published_posts(
 
 
 def page_of(statement, viewer: User | None, page: int, per_page: int) -> Pagination:
-    """A numbered page of posts with their counts and the viewer's flags attached."""
+    """A numbered page of posts with their counts and the viewer's flags attached.
+
+    A page past the last is :class:`NotFound`; the first page of an empty list is a page.
+    """
     pagination = db.paginate(
         statement, page=page, per_page=per_page, error_out=False, max_per_page=100
     )
+    if page > max(pagination.pages, 1):
+        raise NotFound("No such page.", "page")
     attach_post_stats(pagination.items, viewer)
     return pagination
 
@@ -144,12 +149,10 @@ def all_tag_names() -> list[str]:
 def popular_tags(limit: int | None = 20) -> list[tuple[str, int]]:
     """The most used tags on published posts, with how many posts carry each.
 
-    Counting every post's tags takes a while on a big blog, so the answer is cached; any change
-    to a post or a tag clears it (:mod:`blog.caching`).
+    Counting every post's tags takes a while on a big blog, so the answer is cached at the
+    current content version (:mod:`blog.caching`): any committed write is seen at once.
     """
-    key = f"popular-tags:{limit or 'all'}"
-    assert key in caching.TAG_COUNTS, key
-    return caching.remember(key, lambda: _count_tags(limit))
+    return caching.remember(f"popular-tags:{limit or 'all'}", lambda: _count_tags(limit))
 
 
 def _count_tags(limit: int | None) -> list[tuple[str, int]]:
@@ -158,7 +161,7 @@ def _count_tags(limit: int | None) -> list[tuple[str, int]]:
         sa.select(Tag.name, uses)
         .join(PostTag, PostTag.tag_id == Tag.id)
         .join(Post, Post.id == PostTag.post_id)
-        .where(Post.status == PostStatus.PUBLISHED)
+        .where(Post.is_public)
         .group_by(Tag.name)
         .order_by(uses.desc(), Tag.name)
         .limit(limit)
@@ -174,7 +177,7 @@ def suggested_authors(reader: User, limit: int = 5) -> list[User]:
         sa.select(User)
         .join(Post, Post.author_id == User.id)
         .where(
-            Post.status == PostStatus.PUBLISHED,
+            Post.is_public,
             User.id != reader.id,
             User.id.not_in(followed),
             User.is_disabled.is_(False),
@@ -222,7 +225,7 @@ def get_published_post(slug: str) -> Post:
     For the API, which knows no drafts: a draft stays in the site's editor until it is published.
     """
     post = _post_at(slug)
-    if post is None or not post.is_published:
+    if post is None or not post.is_public:
         raise NotFound("No such post.", "post")
     return post
 

@@ -31,7 +31,7 @@ def unfollow(follower: User, author: User) -> None:
 
 
 def favorite(user: User, post: Post) -> None:
-    if not post.is_published:
+    if not post.is_public:
         raise PermissionDenied("Drafts can't be favorited.", "post")
     _add(favorites, {"user_id": user.id, "post_id": post.id})
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from blog.extensions import db
 from blog.models.types import UTCDateTime, utcnow
@@ -101,7 +102,25 @@ class Post(db.Model):
 
     @property
     def is_published(self) -> bool:
+        """The author's choice (the editor's Publish); whether readers see it is
+        :attr:`is_public`."""
         return self.status is PostStatus.PUBLISHED
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Whether the public may see this post: the one rule every page, list, count, feed and
+        API answer uses, in Python here and as SQL (``Post.is_public``) just below."""
+        return self.status is PostStatus.PUBLISHED
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_sql(cls) -> sa.ColumnElement[bool]:
+        return cls.status == PostStatus.PUBLISHED
+
+    @property
+    def edited_since_published(self) -> bool:
+        """True when the post changed after it was first published (a page says "Updated")."""
+        return self.published_at is not None and self.updated_at > self.published_at
 
 
 favorites = sa.Table(

@@ -14,6 +14,14 @@ from blog.redirects import redirect_back
 
 bp = Blueprint("posts", __name__, template_folder="templates")
 
+SAVED = {
+    (False, False): "Draft saved.",
+    (False, True): "Published.",
+    (True, True): "Post updated.",
+    (True, False): "Unpublished: the post is a draft again.",
+}
+"""What saving from the editor says, by (published before, published after)."""
+
 
 def _render_editor(form: PostForm, post=None, preview_html: str | None = None):
     status = 422 if form.errors or form.form_errors else 200
@@ -72,14 +80,25 @@ def edit(slug: str):
         if form.preview.data:
             return _render_editor(form, post, preview_html=render_post(form.body.data))
         changes = {**form.fields_for_domain(), "publish": bool(form.publish.data)}
+        was_published = post.is_published
         try:
             posts.update_post(post, current_user, changes)
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            flash("Post updated." if post.is_published else "Draft saved.", "success")
+            flash(SAVED[was_published, post.is_published], "success")
             return redirect(url_for("posts.show", slug=post.slug))
     return _render_editor(form, post)
+
+
+@bp.post("/posts/<slug>/publish")
+@login_required
+def publish(slug: str):
+    post = _editable(slug)
+    was_published = post.is_published
+    posts.publish_post(post, current_user)
+    flash(SAVED[was_published, True], "success")
+    return redirect(url_for("posts.show", slug=post.slug))
 
 
 @bp.post("/posts/<slug>/delete")

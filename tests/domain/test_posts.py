@@ -1,8 +1,11 @@
-from datetime import UTC
+import re
+from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+import blog
 from blog.domain import posts
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.slugs import base_slug
@@ -86,17 +89,104 @@ def test_too_many_tags_are_refused(author):
     assert "tagList" in error.value.errors
 
 
-def test_publishing_sets_published_at_once_and_edits_touch_updated_at(author):
+def backdate(post: Post, **fields) -> None:
+    """Move the post's stamps a day back, so that a new stamp is later than any of them."""
+    for name in fields or ("created_at", "updated_at", "published_at"):
+        if getattr(post, name) is not None:
+            setattr(post, name, getattr(post, name) - timedelta(days=1))
+    db.session.commit()
+
+
+def test_a_new_published_post_has_one_time_for_all_its_stamps(author):
+    post = write(author, publish=True)
+    assert post.published_at == post.created_at == post.updated_at
+    assert post.published_at.utcoffset() == UTC.utcoffset(None)
+    assert not post.edited_since_published
+
+
+def test_a_new_draft_has_no_publication_time(author):
     post = write(author)
     assert post.status is PostStatus.DRAFT and post.published_at is None
-    posts.update_post(post, author, {"publish": True})
-    first_published = post.published_at
-    assert post.is_published and first_published.tzinfo is not None
-    assert first_published.utcoffset() == UTC.utcoffset(None)
-    created_updated = post.updated_at
+    assert post.created_at == post.updated_at
+    assert not post.edited_since_published
+
+
+def test_publishing_a_draft_stamps_published_and_updated_alike(author):
+    post = write(author)
+    backdate(post)
+    drafted = post.updated_at
+    posts.publish_post(post, author)
+    assert post.is_published and post.published_at > drafted
+    assert post.updated_at == post.published_at
+    assert not post.edited_since_published
+
+
+def test_an_edit_after_publishing_moves_updated_at_and_keeps_published_at(author):
+    post = write(author, publish=True)
+    backdate(post)
+    published = post.published_at
     posts.update_post(post, author, {"body": "changed"})
-    assert post.updated_at >= created_updated
-    assert post.published_at == first_published
+    assert post.published_at == published
+    assert post.updated_at > published
+    assert post.edited_since_published
+
+
+def test_saving_without_a_change_is_not_an_edit(author):
+    post = write(author, tags=["a", "b"], publish=True)
+    backdate(post)
+    before = post.updated_at
+    posts.update_post(
+        post,
+        author,
+        {"title": post.title, "body": post.body, "description": post.description,
+         "tags": ["a", "b"], "publish": True},
+    )  # fmt: skip
+    assert post.updated_at == before
+    assert not post.edited_since_published
+
+
+@pytest.mark.parametrize("field", ["title", "description", "body", "tags"])
+def test_a_change_to_any_one_field_is_an_edit(author, field):
+    post = write(author, tags=["a"], publish=True)
+    backdate(post)
+    before = post.updated_at
+    posts.update_post(post, author, {field: ["b"] if field == "tags" else "Something else"})
+    assert post.updated_at > before
+
+
+def test_republishing_keeps_the_date_of_the_first_publication(author):
+    post = write(author, publish=True)
+    backdate(post)
+    first = post.published_at
+    posts.unpublish_post(post, author)
+    assert post.status is PostStatus.DRAFT and not post.is_public
+    assert post.published_at == first
+    posts.publish_post(post, author)
+    assert post.is_public and post.published_at == first
+
+
+@pytest.mark.parametrize("status", list(PostStatus))
+def test_the_public_rule_is_the_same_in_python_and_in_sql(author, status):
+    post = write(author, publish=status is PostStatus.PUBLISHED)
+    in_sql = db.session.scalar(sa.select(Post.is_public).where(Post.id == post.id))
+    found = db.session.scalar(sa.select(sa.func.count()).where(Post.is_public))
+    assert post.is_public is (status is PostStatus.PUBLISHED)
+    assert bool(in_sql) is post.is_public
+    assert found == (1 if post.is_public else 0)
+
+
+def test_no_module_writes_the_public_rule_again():
+    """Who sees a post is decided by ``Post.is_public`` alone: scheduling is a one-place change."""
+    package = Path(blog.__file__).parent
+    comparison = re.compile(r"(==|!=|\bis\b|status=)\s*PostStatus\.PUBLISHED")
+    repeats = [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py")
+        if path.name != "post.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if comparison.search(line)
+    ]
+    assert repeats == []
 
 
 def test_validation_reports_every_bad_field_at_once(author):

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from blog.domain import social
 from tests.factories import DraftFactory, PostFactory, UserFactory
 
 
@@ -59,9 +60,32 @@ def test_bad_page_numbers_are_404_not_500(client, db, page):
     assert client.get(f"/?page={page}").status_code == 404
 
 
-def test_page_past_the_end_is_an_empty_list_not_an_error(client, db):
-    PostFactory()
-    assert client.get("/?page=50").status_code == 200
+PAGINATED = ["/", "/tags/common", "/@writer", "/@writer/favorites", "/feed"]
+
+
+@pytest.mark.parametrize("path", PAGINATED)
+def test_every_paginated_page_ends_at_its_last_page(app, client, auth, monkeypatch, path):
+    """Three posts at two a page: page 2 is the last, page 3 is past the end (404), as 0 is."""
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 2)
+    writer = UserFactory(username="writer")
+    reader = UserFactory(username="reader")
+    social.follow(reader, writer)
+    for _ in range(3):
+        social.favorite(writer, PostFactory(author=writer, tags=["common"]))
+    auth.login("reader")
+    assert client.get(f"{path}?page=2").status_code == 200
+    missing = client.get(f"{path}?page=3")
+    assert missing.status_code == 404
+    assert b"No such page." in missing.data
+
+
+@pytest.mark.parametrize("path", ["/", "/@writer", "/@writer/favorites", "/feed"])
+def test_the_first_page_of_an_empty_list_is_a_page(client, auth, path):
+    UserFactory(username="writer")
+    UserFactory(username="reader")
+    auth.login("reader")
+    assert client.get(path).status_code == 200
+    assert client.get(f"{path}?page=2").status_code == 404
 
 
 def test_error_pages_use_the_site_layout_or_json(client, db):

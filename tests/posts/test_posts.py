@@ -159,3 +159,71 @@ def test_editing_keeps_the_slug(client, auth, user, db):
     )
     assert client.get("/posts/stable").status_code == 200
     assert b"Brand new title" in client.get("/posts/stable").data
+
+
+def _edit(client, post, **fields):
+    data = {"title": post.title, "description": post.description, "body": post.body, **fields}
+    return client.post(f"/posts/{post.slug}/edit", data=data, follow_redirects=True)
+
+
+def test_a_draft_offers_its_author_a_publish_button_that_publishes_it(client, auth, user, db):
+    draft = DraftFactory(author=user, slug="soon")
+    auth.login()
+    page = client.get("/posts/soon").text
+    assert 'action="/posts/soon/publish"' in page
+    response = client.post("/posts/soon/publish", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Published." in response.text and "Updated" not in response.text
+    assert 'action="/posts/soon/publish"' not in response.text
+    assert db.session.get(Post, draft.id).is_public
+
+
+def test_a_published_post_offers_no_publish_button(client, auth, user, db):
+    PostFactory(author=user, slug="out")
+    auth.login()
+    page = client.get("/posts/out").text
+    assert 'href="/posts/out/edit"' in page and "/posts/out/publish" not in page
+
+
+def test_no_one_else_may_publish_a_draft(client, auth, user, db):
+    draft = DraftFactory(author=user, slug="mine")
+    UserFactory(username="bob")
+    assert client.post("/posts/mine/publish").status_code == 302  # to sign in
+    auth.login("bob")
+    assert "/posts/mine/publish" not in client.get("/@alice").text
+    assert client.post("/posts/mine/publish").status_code == 404
+    assert not db.session.get(Post, draft.id).is_public
+
+
+@pytest.mark.parametrize(
+    ("published", "button", "message"),
+    [
+        (False, {"save_draft": "Save draft"}, "Draft saved."),
+        (False, {"publish": "Publish"}, "Published."),
+        (True, {"publish": "Update"}, "Post updated."),
+        (True, {"save_draft": "Unpublish"}, "Unpublished: the post is a draft again."),
+    ],
+)
+def test_saving_from_the_editor_says_what_happened(client, auth, user, published, button, message):
+    factory = PostFactory if published else DraftFactory
+    post = factory(author=user, slug="it")
+    auth.login()
+    response = _edit(client, post, body="New words.", **button)
+    assert response.status_code == 200
+    flashes = response.text.split('class="flashes"')[1].split("</div>")[0]
+    assert message in flashes
+
+
+def test_updated_shows_only_when_a_published_post_changed_later(client, auth, user, db):
+    auth.login()
+    write(client, save_draft="Save draft")
+    post = db.session.query(Post).one()
+    post.created_at = post.updated_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    published = _edit(client, post, publish="Publish")
+    assert "Published." in published.text and "Updated" not in published.text
+    post = db.session.query(Post).one()
+    post.published_at = post.updated_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    edited = _edit(client, post, body="Second thoughts.", publish="Update")
+    assert "Post updated." in edited.text and "Updated <time" in edited.text
