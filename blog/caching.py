@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from blog.extensions import cache, db
 from blog.models.site import CONTENT_VERSION_ID, content_version
+from blog.sql import insert_ignoring_conflicts
 
 WROTE = "blog.wrote"
 """The session's ``info`` key that says its transaction has written something."""
@@ -88,8 +89,6 @@ def raise_content_version(session: Session) -> None:
         .values(version=content_version.c.version + 1)
     )
     if raised.rowcount == 0:
-        from blog.domain.rows import insert_ignoring_conflicts
-
         insert_ignoring_conflicts(content_version, [{"id": CONTENT_VERSION_ID, "version": 1}])
 
 

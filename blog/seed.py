@@ -18,13 +18,13 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from werkzeug.security import generate_password_hash
 
-from blog.domain.rows import insert_ignoring_conflicts
 from blog.domain.slugs import SUFFIX_ROOM
 from blog.domain.tags import get_or_create_tags
 from blog.extensions import db
 from blog.markdown import render_comment, render_post
 from blog.models import Comment, Post, PostStatus, PostTag, User, favorites, follows, utcnow
 from blog.models.post import SLUG_MAX
+from blog.sql import insert_ignoring_conflicts
 
 DEMO_PASSWORD = "demo-password"
 DEMO_DOMAIN = "example.com"

@@ -1,29 +1,10 @@
-"""Row-level helpers the domain shares."""
+"""Turn-taking for writers whose check-then-insert must not interleave (row and advisory locks)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from blog.extensions import db
-
-
-def dialect_insert(target):
-    """An INSERT for the session's database, which offers ``on_conflict_do_nothing()``."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(target)
-
-
-def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
-    """INSERT the rows, skipping any that would break a unique key.
-
-    Safe when two requests race to add the same row (a double click, two workers): the database
-    settles it, no one gets an error.
-    """
-    if not rows:
-        return
-    db.session.execute(dialect_insert(target).on_conflict_do_nothing(), rows)
 
 
 def take_turns(user_id: int) -> None:

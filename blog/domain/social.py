@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from blog.domain.errors import PermissionDenied, ValidationError
-from blog.domain.rows import insert_ignoring_conflicts
 from blog.extensions import db
 from blog.models import Post, User, favorites, follows, utcnow
+from blog.sql import insert_ignoring_conflicts
 
 
 def _add(table: sa.Table, values: dict) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from blog.domain.errors import ValidationError
-from blog.domain.rows import dialect_insert, insert_ignoring_conflicts
 from blog.extensions import db
 from blog.models import PostTag, Tag
 from blog.models.post import TAG_MAX, TAGS_PER_POST_MAX
+from blog.sql import dialect_insert, insert_ignoring_conflicts
 
 
 def normalize_tag(name: str) -> str:
