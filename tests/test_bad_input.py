@@ -46,7 +46,7 @@ def test_unknown_or_malformed_addresses_are_404(signed_in, path):
 def test_bad_post_fields_are_422_and_nothing_is_saved(signed_in, db, fields):
     data = {"title": "Fine", "description": "Fine", "body": "Fine", "publish": "Publish", **fields}
     response = signed_in.post("/write", data=data)
-    assert response.status_code in (413, 422)
+    assert response.status_code == 422
     assert db.session.query(Post).count() == 0
 
 
@@ -142,5 +142,8 @@ def test_json_sent_to_a_form_is_never_a_server_error(
     users_before = db.session.query(User).count()
     body = {"number": {**fields, as_number: 5}, "list": {**fields, as_number: [1]}}.get(shape, [1])
     response = client.post(path, json=body)
-    assert response.status_code in (200, 302, 422), response.status_code  # 200: the form again
+    # Settings: a bio that isn't text is left out (it is optional), so the profile is saved; a
+    # body that names no form shows the page again. Every other form refuses the body.
+    expected = {"number": 302, "list": 302, "not-an-object": 200} if path == "/settings" else {}
+    assert response.status_code == expected.get(shape, 422), response.status_code
     _saved_nothing(db, users_before)

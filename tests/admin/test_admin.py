@@ -150,7 +150,9 @@ def test_a_file_where_the_tag_name_belongs_changes_nothing(admin_client, db):
         data={"name": (io.BytesIO(b"evil"), "name.txt")},
         content_type="multipart/form-data",
     )
-    assert response.status_code in (200, 302)
+    # The file is dropped (forms read text only), so the form holds the tag's own name: saved as
+    # it was.
+    assert response.status_code == 302 and response.location == "/admin/tags/"
     assert db.session.query(Tag).one().name == "keep"
 
 
@@ -173,7 +175,8 @@ def test_renaming_a_tag_to_nothing_is_refused(admin_client, db):
     PostFactory(slug="a", tags=["keep"])
     tag = db.session.query(Tag).one()
     response = admin_client.post(f"/admin/tags/edit/?id={tag.id}", data={"name": "   "})
-    assert response.status_code in (200, 302)
+    assert response.status_code == 200
+    assert "Tag can&#39;t be blank" in response.text
     assert db.session.query(Tag).one().name == "keep"
 
 
