@@ -95,10 +95,11 @@ def test_write_publish_comment_favorite_follow_moderate(live_server, new_page):
     admin.goto(url + "/admin/users/")
     row = admin.locator("tr", has_text="bruce")
     row.locator("input[name=rowid]").check()
-    admin.once("dialog", lambda dialog: dialog.accept())
+    admin.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     admin.get_by_role("button", name="With selected").click()
-    admin.get_by_role("link", name="Disable account").click()
+    admin.get_by_role("button", name="Disable account").click()
     expect(admin.get_by_text("Disabled 1 user(s).")).to_be_visible()
+    assert asked[-1] == "Disabled accounts can't sign in or use the API."
 
     reader.reload()
     expect(reader.get_by_role("link", name="Sign in")).to_be_visible()
