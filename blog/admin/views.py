@@ -49,9 +49,7 @@ class DashboardView(AdminOnly, AdminIndexView):
     def index(self):
         counts = {
             "Users": db.session.query(User).count(),
-            "Published posts": db.session.query(Post)
-            .filter_by(status=PostStatus.PUBLISHED)
-            .count(),
+            "Published posts": db.session.query(Post).filter(Post.is_public).count(),
             "Drafts": db.session.query(Post).filter_by(status=PostStatus.DRAFT).count(),
             "Comments": db.session.query(Comment).count(),
             "Tags": db.session.query(Tag).count(),
