@@ -35,8 +35,11 @@ install: $(BIN)/flask
 run: install
 	@VENV=$(VENV) scripts/serve --host '$(HOST)' --port '$(PORT)'
 
+# PYTEST_WORKERS: how many processes share the tests (pytest-xdist; 0 runs them in this one);
+# PYTEST_ARGS go to pytest (e.g. PYTEST_ARGS='tests/api -x').
+PYTEST_WORKERS ?= auto
 test: install lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # CONFORMANCE_DATABASES="sqlite" limits the databases; HURL_ARGS go to hurl (e.g. HURL_ARGS=--verbose).
 conformance: install

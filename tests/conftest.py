@@ -21,11 +21,18 @@ from blog.extensions import db as _db
 from blog.schema_migrations import upgrade_to_head
 from tests import factories
 from tests.databases import fresh_database
-from tests.helpers import READ_AT_CREATE_APP, SharedApp, counting_statements, make_app
+from tests.helpers import (
+    READ_AT_CREATE_APP,
+    AuthActions,
+    SharedApp,
+    counting_statements,
+    make_app,
+)
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items) -> None:
     """Under xdist (``--dist loadgroup``) the browser tests go to one worker, so one live server
     and one Chromium serve them all."""
@@ -101,19 +108,6 @@ def db(app: Flask):
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-class AuthActions:
-    """Sign in and out through the real forms, as a reader would."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self._client = client
-
-    def login(self, login: str = "alice", password: str = factories.PASSWORD):
-        return self._client.post("/login", data={"login": login, "password": password})
-
-    def logout(self):
-        return self._client.post("/logout")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Test databases: a SQLite file by default, PostgreSQL when TEST_DATABASE_URL is set.
 
 PostgreSQL databases are created fresh for a run and dropped after it, so no test depends on what
-an earlier run left behind.
+an earlier run left behind. Under pytest-xdist each worker has its own: their names end in the
+worker's id (``blog_test_gw0``), and SQLite files lie in each worker's own temporary folder.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def postgres_url() -> str | None:
     return database_uri(url, "") if url else None
 
 
+def worker_suffix() -> str:
+    """``_gw0`` in pytest-xdist's first worker, and so on; empty outside xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"_{worker}" if worker else ""
+
+
 def _admin_engine(url: str) -> sa.Engine:
     return sa.create_engine(
         make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool
@@ -37,7 +44,7 @@ def fresh_database(name_suffix: str, tmp_dir: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     url = make_url(base)
-    name = f"{url.database}{name_suffix}"
+    name = f"{url.database}{name_suffix}{worker_suffix()}"
     engine = _admin_engine(base)
     with engine.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

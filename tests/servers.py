@@ -1,16 +1,21 @@
-"""Real servers for tests: gunicorn on a free port of 127.0.0.1, stopped afterwards."""
+"""Real servers: gunicorn on a free port of 127.0.0.1, stopped afterwards.
+
+The tests serve with :func:`gunicorn`; scripts/conformance and scripts/fuzz-api run this module
+(``python -m tests.servers --help``), so all of them start and stop the server one way."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,40 +83,127 @@ def flask(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log, seconds: float) -> None:
+    """Return once ``url`` gives any HTTP answer; raise if the server exits or stays silent."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
-            raise RuntimeError(f"server exited: {log.read()}")
+            raise RuntimeError(f"the server exited; its log:\n{log.read()}")
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
+        except urllib.error.HTTPError:
+            return  # an answer, whatever its status
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"server at {url} did not start in {seconds} s")
+    log.seek(0)
+    raise RuntimeError(
+        f"the server did not answer at {url} in {seconds:.0f} s; its log:\n{log.read()}"
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """TERM, as a graceful shutdown; after 30 s, KILL the master and its workers."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # its own session: master and workers
+        process.wait()
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int = 1, threads: int = 1) -> Iterator[tuple[str, list]]:
-    """``with gunicorn(env) as (url, output):`` serves ``wsgi:app``; ``output`` holds the server's
-    log lines once it has stopped."""
+def _serving(
+    env: dict, workers: int, threads: int, options: Sequence[str], ready: str, log: Path | None
+) -> Iterator[tuple[str, subprocess.Popen, list[str]]]:
     port = free_port()
     command = [
         BIN / "gunicorn", "--no-control-socket", "--workers", str(workers),
-        "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "wsgi:app",
+        "--threads", str(threads), "--bind", f"127.0.0.1:{port}", *options, "wsgi:app",
     ]  # fmt: skip
+    output: list[str] = []
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and stalls the server.
-    with tempfile.TemporaryFile("w+") as log:
+    with open(log, "w+") if log else tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # a Ctrl-C is for whoever started it to pass on, in order
         )
         url = f"http://127.0.0.1:{port}"
-        output: list[str] = []
         try:
-            _wait_until_up(url + "/", process, log, seconds=30)
-            yield url, output
+            _wait_until_up(url + ready, process, out, seconds=30)
+            yield url, process, output
         finally:
-            process.terminate()
-            process.wait(timeout=30)
-            log.seek(0)
-            output.extend(log.read().splitlines())
+            _stop(process)
+            out.seek(0)
+            output.extend(out.read().splitlines())
+
+
+@contextlib.contextmanager
+def gunicorn(
+    env: dict,
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    options: Sequence[str] = (),
+    ready: str = "/",
+    log: Path | None = None,
+) -> Iterator[tuple[str, list[str]]]:
+    """``with gunicorn(env) as (url, output):`` serves ``wsgi:app`` from the project folder with
+    the environment ``env``, on a free port of 127.0.0.1, from when ``ready`` (a path) gives any
+    HTTP answer to the end of the block. ``options`` go to gunicorn. Its log goes to the file
+    ``log`` if given; ``output`` holds the log's lines once the server has stopped."""
+    with _serving(env, workers, threads, options, ready, log) as (url, _, output):
+        yield url, output
+
+
+USAGE = """\
+python -m tests.servers [--workers N] [--threads N] [--ready PATH] [--log FILE] [-- OPTIONS]
+
+Serves the blog (wsgi:app) with gunicorn on a free port of 127.0.0.1, from the project folder, in
+this environment (DATABASE_URL, BLOG_ENV, ...), as the tests do. It prints the address once the
+server answers at PATH (default /), serves until it is stopped (TERM, or Ctrl-C), then stops
+gunicorn (TERM; KILL after 30 s) and exits 0. OPTIONS go to gunicorn; its log goes to FILE (else
+nowhere). If the server does not answer within 30 s, or exits, the log is printed and the exit
+status is 1."""
+
+
+def main(argv: Sequence[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.servers", usage=USAGE)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--ready", default="/", metavar="PATH")
+    parser.add_argument("--log", type=Path, metavar="FILE")
+    parser.add_argument("options", nargs="*", metavar="OPTIONS")
+    args = parser.parse_args(argv)
+
+    def stop(signum, frame):
+        for name in (signal.SIGTERM, signal.SIGINT):  # a second signal must not cut the stop short
+            signal.signal(name, signal.SIG_IGN)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    serving = _serving(
+        dict(os.environ), args.workers, args.threads, args.options, args.ready, args.log
+    )
+    try:
+        with serving as (url, process, _):
+            print(url, flush=True)
+            status = process.wait()
+            print(f"the server exited on its own (status {status})", file=sys.stderr)
+            return 1
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

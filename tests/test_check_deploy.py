@@ -10,9 +10,9 @@ from blog.config import ConfigurationError
 from blog.deploy_checks import check_deployment
 from blog.extensions import db
 from blog.schema_migrations import upgrade_to_head
-from tests.conftest import app_on
 from tests.databases import fresh_database
 from tests.factories import UserFactory
+from tests.helpers import app_on
 from tests.servers import (
     BIN,
     POSTGRES,

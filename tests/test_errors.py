@@ -6,8 +6,8 @@ import pytest
 from flask import abort
 from werkzeug.exceptions import default_exceptions
 
-from tests.conftest import app_on
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import app_on
 
 STATUSES = (400, 403, 404, 405, 413, 429, 500, 503)
 STOCK = {code: default_exceptions[code].description for code in STATUSES}

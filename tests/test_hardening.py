@@ -7,8 +7,8 @@ from flask_migrate import upgrade
 
 from blog.extensions import db as _db
 from blog.factory import MIGRATIONS_DIR
-from tests.conftest import app_on, make_app
 from tests.factories import PASSWORD
+from tests.helpers import app_on, make_app
 
 
 def test_every_response_carries_the_security_headers(client, db):
@@ -100,12 +100,14 @@ def test_behind_trusted_proxies_the_client_and_scheme_come_from_the_headers(data
     assert answer == {"addr": "203.0.113.7", "url": "https://blog.example/"}
 
 
-def test_without_trusted_proxies_forwarded_headers_are_ignored(app, client):
-    @app.get("/whoami")
-    def whoami():
-        return {"addr": request.remote_addr}
+def test_without_trusted_proxies_forwarded_headers_are_ignored(database_url):
+    with app_on(database_url) as app:  # a route of its own
 
-    answer = client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).json
+        @app.get("/whoami")
+        def whoami():
+            return {"addr": request.remote_addr}
+
+        answer = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).json
     assert answer == {"addr": "127.0.0.1"}
 
 

@@ -10,8 +10,8 @@ from flask_migrate import downgrade, upgrade
 
 from blog import create_app, schema_migrations
 from blog.extensions import db
-from tests.conftest import make_app
 from tests.databases import fresh_database
+from tests.helpers import make_app
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import app_on
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import app_on
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from blog import create_app
-from tests.conftest import csrf_token_in
+from tests.helpers import csrf_token_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -5,6 +5,7 @@ import pytest
 
 from blog.domain import social
 from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.helpers import AuthActions, counting_statements
 
 PUBLIC_PAGES = ["/", "/tags/common", "/@prolific", "/@prolific/favorites", "/posts/post-0"]
 CASES = [
@@ -12,6 +13,9 @@ CASES = [
     *((path, True) for path in [*PUBLIC_PAGES, "/feed"]),
 ]
 MOST_STATEMENTS = 8
+
+# Every case reads the same blog: it is written once for the module, which one worker runs.
+pytestmark = pytest.mark.xdist_group("statement-counts")
 
 
 def _write_posts(author, fans, start: int, stop: int) -> None:
@@ -24,30 +28,36 @@ def _write_posts(author, fans, start: int, stop: int) -> None:
             social.favorite(fan, post)
 
 
-def _statements(client, count_statements, path: str) -> int:
-    with count_statements() as counted:
+def _statements(client, path: str) -> int:
+    with counting_statements() as counted:
         response = client.get(path)
     assert response.status_code == 200, path
     return counted.total
 
 
+@pytest.fixture(scope="module")
+def counted(shared_app):
+    """``{(path, signed_in): (statements with 1 post, statements with 50)}`` for every case, on
+    one blog written once: a reader follows the prolific author, whose posts two fans comment on
+    and favorite."""
+    with shared_app.fresh() as app:
+        app.config["POSTS_PER_PAGE"] = 50  # put back when fresh() ends
+        author = UserFactory(username="prolific")
+        fans = [UserFactory(username=f"fan{n}") for n in range(2)]
+        social.follow(UserFactory(username="reader"), author)
+        clients = {False: app.test_client(), True: app.test_client()}
+        assert AuthActions(clients[True]).login("reader").status_code == 302
+        _write_posts(author, fans, 0, 1)
+        with_one = {case: _statements(clients[case[1]], case[0]) for case in CASES}
+        _write_posts(author, fans, 1, 50)
+        return {case: (with_one[case], _statements(clients[case[1]], case[0])) for case in CASES}
+
+
 @pytest.mark.parametrize(
     ("path", "signed_in"), CASES, ids=[f"{p}-{'reader' if s else 'anonymous'}" for p, s in CASES]
 )
-def test_statement_count_does_not_grow_with_the_page(
-    app, client, auth, count_statements, path, signed_in
-):
-    app.config["POSTS_PER_PAGE"] = 50
-    author = UserFactory(username="prolific")
-    fans = [UserFactory(username=f"fan{n}") for n in range(2)]
-    if signed_in:
-        reader = UserFactory(username="reader")
-        social.follow(reader, author)
-        auth.login("reader")
-    _write_posts(author, fans, 0, 1)
-    with_one = _statements(client, count_statements, path)
-    _write_posts(author, fans, 1, 50)
-    with_fifty = _statements(client, count_statements, path)
+def test_statement_count_does_not_grow_with_the_page(counted, path, signed_in):
+    with_one, with_fifty = counted[path, signed_in]
     assert with_one == with_fifty, (
         f"{path}: {with_one} statements with 1 post, {with_fifty} with 50"
     )

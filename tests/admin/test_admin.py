@@ -5,8 +5,8 @@ import re
 import pytest
 
 from blog.models import Comment, Post, PostStatus, Tag, User
-from tests.conftest import csrf_token_in
 from tests.factories import PASSWORD, CommentFactory, PostFactory, UserFactory
+from tests.helpers import csrf_token_in
 
 
 @pytest.fixture

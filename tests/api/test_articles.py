@@ -186,8 +186,8 @@ def test_a_body_that_is_not_an_object_says_so_in_plain_words(signed_up, db, body
     assert response.json == {"errors": errors}
 
 
-def test_a_huge_body_is_413_in_the_realworld_shape(app, signed_up, db):
-    app.config["MAX_CONTENT_LENGTH"] = 1000
+def test_a_huge_body_is_413_in_the_realworld_shape(settings, signed_up, db):
+    settings(MAX_CONTENT_LENGTH=1000)
     response = signed_up.post("/articles", {"article": {"title": "t", "body": "x" * 5000}})
     assert response.status_code == 413
     assert "errors" in response.json

@@ -27,10 +27,10 @@ def test_bad_tokens_are_401_invalid(api, db, header):
     assert response.json == {"errors": {"token": ["is invalid"]}}
 
 
-def test_expired_token_is_refused(app, api, db):
-    app.config["API_TOKEN_DAYS"] = -1
+def test_expired_token_is_refused(settings, api, db):
+    settings(API_TOKEN_DAYS=-1)
     token = api.sign_up("old")
-    app.config["API_TOKEN_DAYS"] = 30
+    settings(API_TOKEN_DAYS=30)
     assert api.get("/user", token=token).status_code == 401
 
 

@@ -20,8 +20,8 @@ from blog import mail
 from blog.domain import password_reset
 from blog.extensions import db
 from blog.models import User
-from tests.conftest import app_on
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import app_on
 from tests.servers import free_port
 
 NEW_PASSWORD = "a brand new passphrase"

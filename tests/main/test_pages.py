@@ -5,10 +5,11 @@ import pytest
 
 from blog.domain import social
 from tests.factories import DraftFactory, PostFactory, UserFactory
+from tests.helpers import app_on
 
 
-def test_home_lists_newest_published_first_and_paginates(app, client, db):
-    app.config["POSTS_PER_PAGE"] = 2
+def test_home_lists_newest_published_first_and_paginates(settings, client, db):
+    settings(POSTS_PER_PAGE=2)
     from datetime import timedelta
 
     from blog.models import utcnow
@@ -25,8 +26,10 @@ def test_home_lists_newest_published_first_and_paginates(app, client, db):
 
 
 @pytest.mark.parametrize("path", ["/", "/tags/flask", "/@writer"])
-def test_the_pager_keeps_the_query_but_never_lets_it_steer_link_building(app, client, db, path):
-    app.config["POSTS_PER_PAGE"] = 1
+def test_the_pager_keeps_the_query_but_never_lets_it_steer_link_building(
+    settings, client, db, path
+):
+    settings(POSTS_PER_PAGE=1)
     author = UserFactory(username="writer")
     for n in range(2):
         PostFactory(author=author, title=f"Post {n}", tags=["flask"])
@@ -64,9 +67,9 @@ PAGINATED = ["/", "/tags/common", "/@writer", "/@writer/favorites", "/feed"]
 
 
 @pytest.mark.parametrize("path", PAGINATED)
-def test_every_paginated_page_ends_at_its_last_page(app, client, auth, monkeypatch, path):
+def test_every_paginated_page_ends_at_its_last_page(settings, client, auth, path):
     """Three posts at two a page: page 2 is the last, page 3 is past the end (404), as 0 is."""
-    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 2)
+    settings(POSTS_PER_PAGE=2)
     writer = UserFactory(username="writer")
     reader = UserFactory(username="reader")
     social.follow(reader, writer)
@@ -95,14 +98,14 @@ def test_error_pages_use_the_site_layout_or_json(client, db):
     assert api.status_code == 404 and api.json["errors"]["body"]
 
 
-def test_unexpected_errors_are_a_styled_500_without_a_traceback(app, client, db):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_unexpected_errors_are_a_styled_500_without_a_traceback(database_url):
+    with app_on(database_url, PROPAGATE_EXCEPTIONS=False) as app:  # a route of its own
 
-    @app.get("/boom")
-    def boom():
-        raise RuntimeError("secret internals")
+        @app.get("/boom")
+        def boom():
+            raise RuntimeError("secret internals")
 
-    response = client.get("/boom")
+        response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert b"Something went wrong" in response.data
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
