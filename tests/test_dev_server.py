@@ -98,11 +98,16 @@ def _first_answer(url: str, server: subprocess.Popen, seconds: float) -> str | N
     return None
 
 
+MAKE_VARIABLES = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+
+
 def test_make_run_passes_host_and_port_from_the_command_line_only():
     def run_command(*args: str, **environ: str) -> str:
-        env = {**os.environ, **environ}
+        # Run under `make test`, make's own variables would make this one a sub-make.
+        inherited = {k: v for k, v in os.environ.items() if k not in MAKE_VARIABLES}
+        env = {**inherited, **environ}
         dry = subprocess.run(
-            ["make", "--dry-run", "run", *args],
+            ["make", "--dry-run", "--no-print-directory", "run", *args],
             cwd=ROOT,
             env=env,
             capture_output=True,
