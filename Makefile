@@ -8,7 +8,7 @@ export FLASK_APP := blog
 HOST = 127.0.0.1
 PORT = 5000
 
-.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz
+.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz mutation
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://$(HOST):$(PORT) (make run PORT=5001 HOST=...)"
@@ -22,6 +22,7 @@ help:
 	@echo "make requirements  regenerate requirements.txt (runtime pins) from requirements.lock"
 	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite and PostgreSQL"
 	@echo "make fuzz       fuzz the JSON API with schemathesis from its OpenAPI document (schemathesis.toml)"
+	@echo "make mutation  mutation testing of blog/domain and blog/markdown.py (mutmut; docs/testing.md)"
 
 $(BIN)/flask: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +45,16 @@ test: install lint
 # CONFORMANCE_DATABASES="sqlite" limits the databases; HURL_ARGS go to hurl (e.g. HURL_ARGS=--verbose).
 conformance: install
 	VENV=$(VENV) scripts/conformance $(HURL_ARGS)
+
+# Mutation testing, not part of `make test` (about ten minutes on two cores): every mutant mutmut
+# makes of blog/domain and blog/markdown.py is tried against tests/domain, from scratch, then
+# scripts/mutation-score prints the score per module and the survivors (docs/testing.md).
+# MUTATION_JOBS: processes trying mutants; MUTMUT_ARGS go to `mutmut run`.
+MUTATION_JOBS ?= 2
+mutation: install
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTMUT_ARGS)
+	$(BIN)/python scripts/mutation-score
 
 # FUZZ_ARGS go to `schemathesis run` (e.g. FUZZ_ARGS='--seed 7 -n 500'); FUZZ_TIMEOUT in seconds.
 fuzz: install
