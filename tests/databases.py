@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from blog.config import database_uri
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _commit_without_waiting_for_the_disk(dbapi_connection, connection_record) -> None:
+    """SQLite, like the PostgreSQL databases below, need not survive a crash in tests: a commit
+    (each factory row is one) then costs a tenth of what waiting for the disk did."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.close()
 
 
 def postgres_url() -> str | None:
@@ -49,6 +60,9 @@ def fresh_database(name_suffix: str, tmp_dir: Path) -> Iterator[str]:
     with engine.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # A test database need not survive a crash: commits don't wait for the disk (each
+        # factory row is a commit; the wait was about three quarters of a commit's time).
+        connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -58,12 +72,19 @@ def fresh_database(name_suffix: str, tmp_dir: Path) -> Iterator[str]:
 
 
 def empty_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
-    """Remove every row, keeping the schema (much faster than rebuilding it per test)."""
+    """Remove every row, keeping the schema (much faster than rebuilding it per test), and start
+    the ids at 1 again.
+
+    DELETE, children first, rather than PostgreSQL's TRUNCATE: a test leaves a few rows, which
+    DELETE removes in milliseconds, while TRUNCATE makes new files for every table and took a
+    fifth of a second each time."""
     tables = list(reversed(metadata.sorted_tables))
     with engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            connection.exec_driver_sql(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
