@@ -144,6 +144,12 @@ def limiter_kept() -> Iterator[None]:
         vars(limiter).update(state)
 
 
+def _remove_rows() -> None:
+    """End the test's session and empty every table (the schema stays)."""
+    db.session.remove()
+    empty_tables(db.engine, db.metadata)
+
+
 @contextlib.contextmanager
 def app_on(database_url: str, **overrides) -> Iterator[Flask]:
     """An app of its own, in its own context; every row it wrote is gone afterwards."""
@@ -153,8 +159,7 @@ def app_on(database_url: str, **overrides) -> Iterator[Flask]:
             try:
                 yield app
             finally:
-                db.session.remove()
-                empty_tables(db.engine, db.metadata)
+                _remove_rows()
                 db.engine.dispose()
 
 
@@ -180,8 +185,7 @@ class SharedApp:
             try:
                 yield app
             finally:
-                db.session.remove()
-                empty_tables(db.engine, db.metadata)
+                _remove_rows()
                 cache.clear()
                 self._restore_limiter()
                 if limiter.enabled and limiter.initialized:
