@@ -15,6 +15,7 @@ from datetime import timedelta
 import jwt
 from flask import current_app, g, request
 
+from blog.domain.text import parse_id
 from blog.extensions import db
 from blog.models import User, utcnow
 
@@ -79,9 +80,11 @@ def api_user() -> User | None:
                     algorithms=[ALGORITHM],
                     options={"require": ["sub", "exp", "iat", "jti"]},
                 )
-                user = db.session.get(User, int(claims["sub"]))
-            except (jwt.PyJWTError, ValueError, OverflowError):
+            except jwt.PyJWTError:
                 raise TokenError("is invalid") from None
+            # Bounded before the lookup: PostgreSQL refuses an id beyond its integer range.
+            user_id = parse_id(claims["sub"])
+            user = db.session.get(User, user_id) if user_id is not None else None
             if not _still_valid(user, claims):
                 raise TokenError("is invalid")
             g.api_user = user

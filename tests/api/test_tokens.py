@@ -4,6 +4,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
+from blog.api.tokens import issue_token
 from blog.models import User
 from tests.factories import PASSWORD, UserFactory
 
@@ -101,3 +102,13 @@ def test_tokens_of_deleted_users_are_refused(api, db):
     db.session.query(User).filter_by(username="temp").delete()
     db.session.commit()
     assert api.get("/user", token=token).status_code == 401
+
+
+@pytest.mark.parametrize("subject", [10**20, 2**31, 2**63, 0, -1])
+def test_a_well_signed_token_naming_an_id_out_of_range_is_401_invalid(api, db, subject):
+    """The signature is good, so only the lookup stands between it and the database, which
+    (PostgreSQL) refuses an id beyond its integer range."""
+    token = issue_token(User(id=subject))
+    response = api.get("/user", token=token)
+    assert response.status_code == 401
+    assert response.json == {"errors": {"token": ["is invalid"]}}
