@@ -13,7 +13,7 @@ PORT = 5000
 help:
 	@echo "make run        create .venv, install, migrate and serve http://$(HOST):$(PORT) (make run PORT=5001 HOST=...)"
 	@echo "make test       lint, then the test suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)"
-	@echo "make lint       ruff check and format check"
+	@echo "make lint       ruff check and format check, bandit on blog/"
 	@echo "make format     ruff format and fix"
 	@echo "make seed       demo content: 20 authors, 500 posts"
 	@echo "make migration  autogenerate a migration after a model change (make migration m='what changed')"
@@ -60,9 +60,11 @@ mutation: install
 fuzz: install
 	VENV=$(VENV) scripts/fuzz-api $(FUZZ_ARGS)
 
+# bandit: no finding of medium severity or worse in blog/ (low ones are reviewed, not blocking).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive blog --severity-level medium
 
 format: install
 	$(BIN)/ruff format .
