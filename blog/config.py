@@ -248,13 +248,38 @@ def production_refusals(config: Mapping[str, Any]) -> list[str]:
         )
     if not config.get("WTF_CSRF_ENABLED"):
         refusals.append("WTF_CSRF_ENABLED is off: forms could be forged from other sites")
-    if config.get("MAIL_SERVER") and not config.get("SITE_URL"):
+    if delivers_mail(config) and not config.get("SITE_URL"):
         refusals.append(
-            "SITE_URL is not set while MAIL_SERVER is: links in emails would follow a request's "
-            "Host header, which anyone can forge; set it to the public address, "
-            "e.g. https://blog.example.com"
+            f"SITE_URL is not set while mail is sent (MAIL_BACKEND {mail_backend(config)!r}): "
+            "links in emails would follow a request's Host header, which anyone can forge; set "
+            "it to the public address, e.g. https://blog.example.com"
         )
     return refusals
+
+
+NO_MAIL = "dummy"
+"""The mail backend of an app that cannot send: Flask-Mailman's, which drops every message."""
+
+
+def mail_backend(config: Mapping[str, Any]) -> str:
+    """The Flask-Mailman backend the app's mail goes through: ``MAIL_BACKEND`` when set, else
+    SMTP when ``MAIL_SERVER`` is; without either, development prints each message to the
+    terminal, tests keep them in memory, and production has no mail at all."""
+    if config.get("MAIL_BACKEND"):
+        return config["MAIL_BACKEND"]
+    if config.get("MAIL_SERVER"):
+        return "smtp"
+    return {"development": "console", "testing": "locmem"}.get(config["ENV_NAME"], NO_MAIL)
+
+
+def delivers_mail(config: Mapping[str, Any]) -> bool:
+    """Whether mail goes anywhere: every backend but the one that drops it (however it is
+    spelled), so that what production asks of mail (a SITE_URL) holds for every way of sending,
+    not only for SMTP."""
+    name = (
+        mail_backend(config).removesuffix(".EmailBackend").removeprefix("flask_mailman.backends.")
+    )
+    return name != NO_MAIL
 
 
 def secret_key_problem(secret: str | None) -> str | None:

@@ -14,9 +14,8 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import schema_migrations
-from blog.config import production_refusals
+from blog.config import delivers_mail, production_refusals
 from blog.extensions import db
-from blog.mail import NO_MAIL
 from blog.models import User
 
 
@@ -48,7 +47,7 @@ def _check_mail(config, problem, warn) -> None:
     site_url = config.get("SITE_URL", "")
     if site_url and not site_url.startswith("https://"):
         problem(f"SITE_URL {site_url!r} is not https: emailed links would travel over plain HTTP")
-    if config["MAIL_BACKEND"] == NO_MAIL:
+    if not delivers_mail(config):
         warn("mail is not configured (MAIL_SERVER): readers can't reset a forgotten password")
         return
     if not config.get("MAIL_DEFAULT_SENDER"):

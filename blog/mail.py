@@ -1,9 +1,9 @@
 """Sending email (password reset links) through Flask-Mailman.
 
-Which backend sends is decided once per app: SMTP when ``MAIL_SERVER`` is set; otherwise
-development prints each message to the terminal, tests keep them in ``flask_mailman.outbox``,
-and production has no mail at all (:func:`can_send` is false, and the pages that would send
-say so instead). ``MAIL_BACKEND`` overrides the choice.
+Which backend sends is decided once per app (:func:`blog.config.mail_backend`): SMTP when
+``MAIL_SERVER`` is set; otherwise development prints each message to the terminal, tests keep
+them in ``flask_mailman.outbox``, and production has no mail at all (:func:`can_send` is false,
+and the pages that would send say so instead). ``MAIL_BACKEND`` overrides the choice.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, render_template
 from flask_mailman import EmailMessage, Mail
 
-NO_MAIL = "dummy"
-"""The backend of an app that cannot send: Flask-Mailman's, which drops every message."""
+from blog.config import delivers_mail, mail_backend
 
 DOMAIN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 """A host an email address can be at (an IP address or ``localhost`` is not one)."""
@@ -26,21 +25,15 @@ mail = Mail()
 THREAD_NAME = "blog-mail"
 
 
-def default_backend(config) -> str:
-    if config.get("MAIL_SERVER"):
-        return "smtp"
-    return {"development": "console", "testing": "locmem"}.get(config["ENV_NAME"], NO_MAIL)
-
-
 def init_app(app: Flask) -> None:
-    app.config["MAIL_BACKEND"] = app.config.get("MAIL_BACKEND") or default_backend(app.config)
+    app.config["MAIL_BACKEND"] = mail_backend(app.config)
     if app.config.get("MAIL_USE_SSL"):  # TLS from the start (port 465) replaces STARTTLS
         app.config["MAIL_USE_TLS"] = False
     mail.init_app(app)
 
 
 def can_send() -> bool:
-    return current_app.config["MAIL_BACKEND"] != NO_MAIL
+    return delivers_mail(current_app.config)
 
 
 def prints_to_terminal() -> bool:

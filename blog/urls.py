@@ -9,9 +9,14 @@ def absolute_url_for(endpoint: str, **values) -> str:
     """The URL of ``endpoint`` on the public site.
 
     With ``SITE_URL`` set it is the base, whatever the request's Host header says: a link in a
-    password reset email must never point wherever a forged Host header told it to.
+    password reset email must never point wherever a forged Host header told it to. Development
+    and tests without one use the address the request came to; production never does (it
+    refuses to start with mail on and no ``SITE_URL``, so only a caller building a link for mail
+    that goes nowhere gets here, and is told).
     """
     site_url = current_app.config["SITE_URL"].rstrip("/")
     if site_url:
         return site_url + url_for(endpoint, **values)
+    if current_app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SITE_URL is not set: production builds no link on a request's Host")
     return url_for(endpoint, _external=True, **values)

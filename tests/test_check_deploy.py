@@ -123,7 +123,7 @@ def test_each_unsafe_setting_is_one_problem_line(production, app, overrides, env
     ("overrides", "refusal"),
     [
         ({"WTF_CSRF_ENABLED": False}, "WTF_CSRF_ENABLED is off"),
-        (MAIL, "SITE_URL is not set while MAIL_SERVER is"),
+        (MAIL, "SITE_URL is not set while mail is sent"),
     ],
 )
 def test_production_refuses_to_start_with_what_could_be_exploited_at_once(
