@@ -17,10 +17,24 @@ from wtforms import StringField
 from blog.domain import posts, tags, users
 from blog.domain.errors import DomainError, ValidationError
 from blog.domain.queries import MAX_PAGE
-from blog.domain.text import parse_id
+from blog.domain.text import has_unstorable_characters, parse_id
 from blog.extensions import db
 from blog.forms import text_only
 from blog.models import Comment, Post, PostStatus, Tag, User
+
+OFFERED_WHEN = {
+    "create_view": "can_create",
+    "edit_view": "can_edit",
+    "delete_view": "can_delete",
+    "details_view": "can_view_details",
+    "export": "can_export",
+}
+"""Flask-Admin's endpoints that a view may not offer, and the setting that says whether it does."""
+
+ONE_RECORD = ("details_view", "edit_view", "delete_view")
+"""The pages of one record, named by ``id`` (in the query, or the delete form)."""
+
+UNSEARCHABLE = "A search can't contain a NUL character."
 
 
 def row_ids(raw_ids) -> list[int]:
@@ -88,12 +102,47 @@ class BaseAdminView(AdminOnly, ModelView):
     page_size = 50
     form_base_class = AdminForm
 
+    def _handle_view(self, name, **kwargs):
+        """An endpoint this view doesn't offer is 404 whatever it is sent, and so is a page of
+        one record whose id is missing or names none, where Flask-Admin would redirect to the
+        list."""
+        refused = super()._handle_view(name, **kwargs)
+        if refused is None:
+            if name in OFFERED_WHEN and not getattr(self, OFFERED_WHEN[name]):
+                abort(404)
+            if name in ONE_RECORD:
+                self.get_one((request.form if name == "delete_view" else request.args).get("id"))
+        return refused
+
     def _get_list_extra_args(self):
-        """The list's query arguments; a page outside 1..MAX_PAGE is a 404, as on the site."""
+        """The list's query arguments; a page outside 1..MAX_PAGE is a 404, as on the site, and
+        a search no database could hold (PostgreSQL refuses NUL) is a 400."""
         args = super()._get_list_extra_args()
         if not 0 <= args.page < MAX_PAGE:
             abort(404)
+        if args.search and has_unstorable_characters(args.search):
+            abort(400, UNSEARCHABLE)
         return args
+
+    def get_one(self, id):
+        """The record a page names: 404 for an id that is none (PostgreSQL refuses ``abc`` or
+        an integer beyond its range) or names no row, as on the rest of the site, where
+        Flask-Admin would redirect to the list."""
+        number = parse_id(id)
+        record = None if number is None else db.session.get(self.model, number)
+        if record is None:
+            abort(404)
+        return record
+
+    def handle_action(self, return_view=None):
+        """Flask-Admin's "With selected" form, refused with a 400 when it is none the list sends:
+        an action this view doesn't offer, or a row id that is no id. An id of a row deleted
+        since the list was shown is no mistake: the action goes on with the others."""
+        offered = {name for name, _text in self.get_actions_list()[0]}
+        raw_ids = request.form.getlist("rowid")
+        if request.form.get("action") not in offered or len(row_ids(raw_ids)) != len(raw_ids):
+            abort(400)
+        return super().handle_action(return_view)
 
     def _run(self, ids, change, done: str) -> None:
         """Apply ``change`` to each selected row, reporting what the domain refused."""
