@@ -55,12 +55,15 @@ def sender(config) -> str:
     )
 
 
-def send(to: str, subject: str, template: str, **context) -> threading.Thread:
+def send(to: str | None, subject: str, template: str, **context) -> threading.Thread:
     """Send one plain-text message rendered from ``template``, in the background.
 
     The request doesn't wait for the mail server, so an answer takes as long whether or not a
     message went out (a reset request must not reveal which addresses have accounts), and a slow
-    server never holds a worker. A failure is logged: it is the operator's to fix. The thread is not
+    server never holds a worker. With ``to`` None the message is rendered and handed to the
+    thread all the same, and goes to no one (Flask-Mailman opens no connection for a message
+    without recipients): a caller that must not tell whether there is anyone to write to does
+    the same work either way. A failure is logged: it is the operator's to fix. The thread is not
     a daemon, so a process that exits normally (a gunicorn worker's graceful shutdown) first
     delivers what is in flight, each message bounded by MAIL_TIMEOUT. It is returned for callers
     (tests) that need to wait for it.
@@ -69,7 +72,7 @@ def send(to: str, subject: str, template: str, **context) -> threading.Thread:
         subject=subject,
         body=render_template(template, **context),
         from_email=sender(current_app.config),
-        to=[to],
+        to=[to] if to else [],
     )
     app = current_app._get_current_object()
     thread = threading.Thread(target=_deliver, args=(app, message), name=THREAD_NAME, daemon=False)
@@ -83,5 +86,5 @@ def _deliver(app: Flask, message: EmailMessage) -> None:
             message.send()
         except Exception as error:  # whatever the backend raises: log it, the reader saw "sent"
             app.logger.error(
-                "mail to %s not sent: %s: %s", message.to[0], type(error).__name__, error
+                "mail to %s not sent: %s: %s", ", ".join(message.to), type(error).__name__, error
             )

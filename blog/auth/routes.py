@@ -86,9 +86,7 @@ def forgot_password():
         return render_template("auth/forgot_password.html", form=None)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = password_reset.account_to_reset(form.email.data)
-        if user is not None:
-            _send_reset_link(user)
+        _send_reset_link(password_reset.request_reset(form.email.data))
         where = (
             "This blog prints its emails in the terminal where the server runs instead of "
             "sending them: look there."
@@ -105,14 +103,16 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form), status
 
 
-def _send_reset_link(user) -> None:
+def _send_reset_link(reset: password_reset.ResetRequest) -> None:
+    """Sent alike whether or not an account uses the address (a message to no one reaches no
+    one), so the answer takes as long either way."""
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    link = absolute_url_for("auth.reset_password", token=password_reset.make_token(user))
+    link = absolute_url_for("auth.reset_password", token=reset.token)
     mail.send(
-        user.email,
+        reset.recipient,
         f"Choose a new password for {current_app.config['BLOG_TITLE']}",
         "auth/email/reset_password.txt",
-        user=user,
+        username=reset.username,
         link=link,
         minutes=max_age // 60,
     )

@@ -392,7 +392,7 @@ from blog import create_app, mail
 app = create_app({"BLOG_ENV": "testing", "MAIL_BACKEND": "smtp", **json.loads(sys.argv[1])})
 with app.test_request_context():
     mail.send("alice@example.com", "Last words", "auth/email/reset_password.txt",
-              user={"username": "alice"}, link="https://blog.example.test/reset-password/x",
+              username="alice", link="https://blog.example.test/reset-password/x",
               minutes=60)
 """
 
