@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from blog.domain.errors import NotFound, PermissionDenied
-from blog.extensions import db
+from blog.extensions import db, login_manager
+from blog.outages import OUTAGE_ERRORS, database_unavailable
 
 TITLES = {
     400: "Bad request",
@@ -41,6 +42,11 @@ MESSAGES = {
 }
 """What each status says when nothing more particular was given: the blog's words, not
 Werkzeug's ("You don't have the permission to access the requested resource...")."""
+
+
+RETRY_AFTER_SECONDS = 60
+"""What a 503 for a database outage tells clients to wait: about what a PostgreSQL restart or a
+failover takes."""
 
 
 def wants_json() -> bool:
@@ -109,7 +115,28 @@ def register_error_handlers(app: Flask) -> None:
     def handle_permission_denied(error: PermissionDenied):
         return error_response(403, str(error) or "You may not do that.")
 
+    for outage_error in OUTAGE_ERRORS:
+        app.register_error_handler(outage_error, handle_database_away)
+
     @app.errorhandler(InternalServerError)
     def handle_server_error(error: InternalServerError):
         db.session.rollback()
         return error_response(500, MESSAGES[500])
+
+
+def handle_database_away(error: Exception):
+    """503 with Retry-After while the database can't be reached, for the site and the API alike;
+    any other database error is raised on, to be logged and answered as the fault it is.
+
+    The session is removed (its transaction died with the connection), so the next request
+    starts clean and is served as soon as the database is back. The page is rendered for an
+    anonymous reader: loading the signed-in one would need the database again."""
+    if not database_unavailable(error):
+        raise error
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.warning("database unavailable: %s", type(cause).__name__)
+    db.session.remove()
+    g._login_user = login_manager.anonymous_user()
+    body, status = error_response(503, MESSAGES[503])
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return body, status, headers

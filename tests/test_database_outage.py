@@ -1,0 +1,227 @@
+"""While the database is away, pages and the API answer 503 with Retry-After, and come back by
+themselves when it returns; a fault in the SQL itself stays a 500.
+
+The outages are real: PostgreSQL on a port of 127.0.0.1 where a socket is bound but nothing
+listens (connection refused, as while the server restarts), SQLite in a folder that does not
+exist (the file can't be opened)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from blog.api.tokens import issue_token
+from blog.errors import MESSAGES
+from blog.extensions import db
+from blog.models import User
+from blog.schema_migrations import upgrade_to_head
+from tests.databases import postgres_url
+from tests.helpers import app_on, limiter_kept, make_app
+
+SERVER_POSTGRES = postgres_url() or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses connections for as long as it is held (bound, never
+    listening, so no other process can take it in between)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def postgres_on(port: int) -> str:
+    return make_url(SERVER_POSTGRES).set(port=port).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def unreachable_url(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/no-such-folder/blog.db"
+        return
+    with refusing_port() as port:
+        yield postgres_on(port)
+
+
+@pytest.fixture
+def outage_client(unreachable_url):
+    with limiter_kept():
+        app = make_app(unreachable_url)
+    yield app.test_client()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _is_unavailable(response) -> None:
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_page_says_the_blog_is_down_for_a_moment(outage_client):
+    response = outage_client.get("/")
+    _is_unavailable(response)
+    assert response.mimetype == "text/html"
+    assert "Down for a moment" in response.text
+    assert MESSAGES[503].replace("'", "&#39;") in response.text
+
+
+def test_a_form_sent_during_the_outage_is_told_the_same(outage_client):
+    response = outage_client.post("/login", data={"login": "alice", "password": "whatever"})
+    _is_unavailable(response)
+    assert "Down for a moment" in response.text
+
+
+def test_a_signed_in_reader_gets_the_page_too(outage_client):
+    """Their account can't be loaded either: the page is rendered as for anyone."""
+    with outage_client.session_transaction() as session:
+        session["_user_id"] = "1"
+    response = outage_client.get("/settings")
+    _is_unavailable(response)
+    assert "Down for a moment" in response.text
+
+
+def test_the_api_answers_in_its_error_shape(outage_client):
+    with outage_client.application.app_context():
+        token = issue_token(User(id=1))
+    for response in (
+        outage_client.get("/api/articles"),
+        outage_client.get("/api/user", headers={"Authorization": f"Token {token}"}),
+        outage_client.post("/api/users/login", json={"user": {"email": "a@b.c", "password": "x"}}),
+    ):
+        _is_unavailable(response)
+        assert response.json == {"errors": {"body": [MESSAGES[503]]}}
+
+
+def test_the_probes_say_what_they_said_before(outage_client):
+    """Liveness touches no database, so the process is not restarted for the database's sake;
+    readiness says why it isn't ready, in its own shape."""
+    assert outage_client.get("/healthz").json == {"status": "ok"}
+    ready = outage_client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json["status"] == "unavailable"
+    assert ready.json["reason"].startswith("database unreachable: ")
+
+
+@pytest.mark.parametrize("sql", ["SELEC 1", "SELECT * FROM no_such_table"])
+def test_a_fault_in_the_sql_itself_stays_a_server_error(database_url, sql):
+    """Not every OperationalError is an outage: SQLite reports these as one."""
+    with app_on(database_url, PROPAGATE_EXCEPTIONS=False) as app:
+
+        @app.get("/broken-sql")
+        def broken_sql():
+            db.session.execute(sa.text(sql))
+
+        response = app.test_client().get("/broken-sql")
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers
+    assert MESSAGES[500] in response.text
+
+
+class Relay:
+    """A TCP relay from a port of 127.0.0.1 to PostgreSQL that can be cut (every connection
+    through it closed, new ones refused) and restored: the database going away and coming back,
+    as far as the app can tell."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener: socket.socket | None = None
+        self.open: list[socket.socket] = []
+        placeholder = socket.socket()
+        placeholder.bind(("127.0.0.1", 0))
+        self.port = placeholder.getsockname()[1]
+        self.placeholder: socket.socket | None = placeholder
+
+    def restore(self) -> None:
+        self.placeholder.close()
+        self.placeholder = None
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        placeholder = socket.socket()
+        placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, as close doesn't
+        self.listener.close()
+        self.listener = None
+        for sock in self.open:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.open.clear()
+        placeholder.bind(("127.0.0.1", self.port))
+        self.placeholder = placeholder
+
+    def close(self) -> None:
+        for sock in (self.listener, self.placeholder, *self.open):
+            if sock is not None:
+                sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self.open += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+def _postgresql_goes_and_comes_back(database_url: str, tmp_path) -> None:
+    relay = Relay(make_url(database_url).port or 5432)
+    with limiter_kept():
+        app = make_app(make_url(database_url).set(port=relay.port).render_as_string(False))
+    client = app.test_client()
+    try:
+        _is_unavailable(client.get("/"))
+        relay.restore()
+        assert client.get("/").status_code == 200
+        relay.cut()  # with a connection in the pool, now dead
+        _is_unavailable(client.get("/api/articles"))
+        relay.restore()
+        assert client.get("/api/articles").status_code == 200
+        assert client.get("/").status_code == 200
+    finally:
+        relay.close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _sqlite_file_can_be_opened_at_last(database_url: str, tmp_path) -> None:
+    folder = tmp_path / "later"
+    with limiter_kept():
+        app = make_app(f"sqlite:///{folder}/blog.db")
+    client = app.test_client()
+    _is_unavailable(client.get("/"))
+    folder.mkdir()
+    with app.app_context():
+        upgrade_to_head()
+    assert client.get("/").status_code == 200
+    assert client.get("/api/articles").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_worker_serves_again_once_the_database_is_back(database_url, tmp_path):
+    """The run's database goes away and comes back: PostgreSQL through a relay that is cut (the
+    pooled connection dies with it) and restored; SQLite by its folder appearing."""
+    if make_url(database_url).get_backend_name() == "postgresql":
+        _postgresql_goes_and_comes_back(database_url, tmp_path)
+    else:
+        _sqlite_file_can_be_opened_at_last(database_url, tmp_path)
