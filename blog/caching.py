@@ -3,7 +3,12 @@
 Flask-Caching, in Redis when ``REDIS_URL`` is set (one cache for every worker and instance),
 else in each process's memory; ``CACHE_TYPE`` overrides (tests use ``NullCache``). The cache is a
 help, never a need: when Redis is away, :func:`remember` computes the value and the page is
-served as usual (and the trouble is logged).
+served as usual; the outage is logged once when it begins and once when it ends, per process
+(:class:`CacheHealth`), not on every request.
+
+No key is ever deleted or cleared (old entries are simply not read again), so no request can
+find "its" key re-set by another one and take that for a failure: every line logged is Redis
+failing.
 
 Freshness comes from the database, not from clearing keys: every transaction that writes raises
 the content version (one row, :data:`blog.models.content_version`) as its last statement, and
@@ -19,6 +24,7 @@ may store newer rows under the old version, which no one reads after the commit.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +40,42 @@ from blog.sql import insert_ignoring_conflicts
 
 WROTE = "blog.wrote"
 """The session's ``info`` key that says its transaction has written something."""
+
+HEALTH = "blog.cache_health"
+"""The app's ``extensions`` key of its :class:`CacheHealth`."""
+
+
+class CacheHealth:
+    """Whether the cache answered, for one app in one process: the first failure of an outage
+    is logged (a busy site logged 438 identical warnings in 18 s, one per request) and so is the
+    first answer after it, with the number of failures in between."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures = 0
+
+    def failed(self, action: str, key: str, error: Exception) -> None:
+        with self._lock:
+            self._failures += 1
+            first = self._failures == 1
+        if first:
+            current_app.logger.warning(
+                "cache %s of %s failed: %s; pages are computed without the cache until it "
+                "answers again (logged once)",
+                action,
+                key,
+                type(error).__name__,
+            )
+
+    def answered(self) -> None:
+        if not self._failures:  # the usual case, without taking the lock
+            return
+        with self._lock:
+            failures, self._failures = self._failures, 0
+        if failures:
+            current_app.logger.info(
+                "cache answers again (%d cache operation(s) failed meanwhile)", failures
+            )
 
 
 def current_content_version() -> int | None:
@@ -63,17 +105,19 @@ def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -
     if version is None:
         return compute()
     versioned = f"{key}@{version}"
+    health: CacheHealth = current_app.extensions[HEALTH]
     try:
         value = cache.get(versioned)
     except Exception as error:  # whatever the backend raises: compute instead
-        _trouble("read", key, error)
+        health.failed("read", key, error)
         return compute()
+    health.answered()
     if value is None:
         value = compute()
         try:
             cache.set(versioned, value, timeout=timeout)
         except Exception as error:
-            _trouble("write", key, error)
+            health.failed("write", key, error)
     return value
 
 
@@ -142,3 +186,4 @@ def init_app(app: Flask) -> None:
         # A Redis that hangs must not hang the page: give up after a second and compute.
         config.setdefault("CACHE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
     cache.init_app(app)
+    app.extensions[HEALTH] = CacheHealth()

@@ -2,8 +2,10 @@
 resets, and API writes, each per client address and per account.
 
 With REDIS_URL set, the counters live in Redis and so are shared by every worker and instance;
-without it they live in each process. If Redis goes away, Flask-Limiter falls back to per-process
-counters (and logs it) rather than failing requests.
+without it they live in each process. If Redis goes away, Flask-Limiter falls back to counters in
+each process rather than failing requests, and says so once in the app's log (see
+:data:`blog.logs.LIBRARY_LOGGERS`); it tries Redis again after a backoff of up to half a minute,
+says so once more, and counts there again, from what Redis still holds.
 
 Flask-Limiter keeps its state (storage, on/off) on the one ``limiter`` object, so a process serves
 one rate-limited app; limits are declared once, at import, never per app.

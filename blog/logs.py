@@ -57,6 +57,13 @@ class RequestIdFilter(logging.Filter):
 REQUEST_ID_FILTER = RequestIdFilter()
 ONE_LINE_FILTER = OneLineFilter()
 
+LIBRARY_LOGGERS = ("flask-limiter",)
+"""Libraries whose records are the operator's business, logged where the app's own go.
+
+Flask-Limiter says, once, when the rate-limit storage (Redis) is lost and the limits fall back
+to counting in this process, and when it is back; on its own logger, which has only a
+``NullHandler``, those lines reached no one."""
+
 
 def configure_logging(app: Flask) -> None:
     gunicorn_logger = logging.getLogger("gunicorn.error")
@@ -70,7 +77,12 @@ def configure_logging(app: Flask) -> None:
         app.logger.addHandler(handler)
         app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
     app.logger.propagate = False
-    # The logger is shared by every app: each filter is added once, the request id first so it
-    # comes before a traceback.
-    app.logger.addFilter(REQUEST_ID_FILTER)
-    app.logger.addFilter(ONE_LINE_FILTER)
+    # The loggers are shared by every app: each filter is added once, the request id first so
+    # it comes before a traceback.
+    for logger in (app.logger, *map(logging.getLogger, LIBRARY_LOGGERS)):
+        if logger is not app.logger:
+            logger.handlers[:] = app.logger.handlers
+            logger.setLevel(app.logger.level)
+            logger.propagate = False
+        logger.addFilter(REQUEST_ID_FILTER)
+        logger.addFilter(ONE_LINE_FILTER)
