@@ -38,14 +38,35 @@ def _cores() -> int:
 # Render, Railway and Heroku hand out the port in PORT and expect 0.0.0.0, not loopback.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
-# Sync workers: the app does short database requests. Capped so a big host doesn't exhaust the
-# database's connection limit (each worker holds its own pool).
+# Capped so a big host doesn't exhaust the database's connection limit (each worker holds its own
+# pool).
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * _cores() + 1, 8))
+
+# Most recipes put gunicorn straight on the internet, where a client may send its request slowly
+# or stop halfway. A sync worker serves one connection at a time, so two uploads stalled after a
+# few bytes held both of a small instance's workers and the site stopped answering. A gevent
+# worker serves each connection in its own greenlet: a stalled one waits without holding the
+# others. gevent patches the standard library in each worker before the app is imported, so
+# psycopg, Redis, SMTP and the mail thread wait cooperatively (preload_app would import psycopg
+# unpatched in the master: it must stay off).
+worker_class = "gevent"
+# Connections one worker holds at once, stalled ones included; more wait in the listen backlog.
+worker_connections = 1000
+# Seconds an idle connection is kept between requests, and, in a gevent worker, all the time a
+# client has to send a request's line and headers: one that stops mid-headers is dropped then.
+keepalive = 5
 
 # Platforms send SIGTERM then SIGKILL after about 30 s: finish requests in flight within that.
 graceful_timeout = 30
-# A worker silent for this long is stuck (a hung database call): kill and replace it.
+# A gevent worker's heartbeat beats in its event loop, so this is how long one request may compute
+# without yielding (CPU-bound work) before the worker is killed and replaced, with the connections
+# it holds. Requests waiting on the database, Redis or a client yield: it doesn't bound them.
 timeout = 60
+
+# A request body must keep arriving: a read of it that waits this many seconds for a byte ends the
+# request with a 408 (post_worker_init below), so a client that stops mid-upload, or vanishes
+# without closing, doesn't keep its connection for ever.
+_BODY_TIMEOUT = float(os.environ.get("REQUEST_BODY_TIMEOUT") or 30)
 
 # One line per request on stdout, where every platform and journald collect logs (they add the
 # time). request_id is the X-Request-ID the app returns, so a user's report finds the app's
@@ -72,3 +93,51 @@ if not control_socket_disable:
 # worker until it is killed as stuck. Memory-backed /dev/shm avoids it.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+
+class _PatientBody:
+    """``wsgi.input`` whose reads wait at most ``seconds`` for the client, then raise a 408."""
+
+    def __init__(self, body, sock, seconds: float):
+        self._body, self._sock, self._seconds = body, sock, seconds
+
+    def _wait(self, read, size):
+        before = self._sock.gettimeout()
+        self._sock.settimeout(self._seconds)
+        try:
+            return read(size)
+        except TimeoutError:
+            from werkzeug.exceptions import RequestTimeout
+
+            raise RequestTimeout(
+                "The request stopped arriving before it was complete, so nothing was done. "
+                "Please try again."
+            ) from None
+        finally:
+            self._sock.settimeout(before)
+
+    def read(self, size=None):
+        return self._wait(self._body.read, size)
+
+    def readline(self, size=None):
+        return self._wait(self._body.readline, size)
+
+    def readlines(self, size=None):
+        return self._wait(self._body.readlines, size)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
+def post_worker_init(worker):
+    """The app reads bodies through :class:`_PatientBody`; gunicorn's own reads (headers, the
+    rest of a body the app left unread) are bounded by ``keepalive`` instead."""
+    app = worker.wsgi
+
+    def patient(environ, start_response):
+        sock = environ.get("gunicorn.socket")
+        if sock is not None:
+            environ["wsgi.input"] = _PatientBody(environ["wsgi.input"], sock, _BODY_TIMEOUT)
+        return app(environ, start_response)
+
+    worker.wsgi = patient

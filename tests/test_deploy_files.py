@@ -49,6 +49,7 @@ NOT_IN_CONFIG = {
     "WEB_CONCURRENCY",
     "FORWARDED_ALLOW_IPS",
     "GUNICORN_CONTROL_SOCKET",
+    "REQUEST_BODY_TIMEOUT",
     "BLOG_ADMIN_PASSWORD",
 }
 DEV_ONLY = [
@@ -58,7 +59,6 @@ DEV_ONLY = [
     "schemathesis",
     "factory-boy",
     "factory_boy",
-    "greenlet",
     "hypothesis",
     "iniconfig",
     "pluggy",
@@ -109,6 +109,7 @@ def gunicorn_settings(monkeypatch, **environ) -> dict:
         "WEB_CONCURRENCY",
         "LOG_LEVEL",
         "GUNICORN_CONTROL_SOCKET",
+        "REQUEST_BODY_TIMEOUT",
         "BLOG_ENV",
         "FLASK_ENV",
     )
@@ -153,6 +154,11 @@ def test_gunicorn_conf_defaults(monkeypatch):
     assert settings["forwarded_allow_ips"] == "127.0.0.1"
     assert settings["control_socket_disable"] is True
     assert settings["graceful_timeout"] < settings["timeout"]
+    # Slow or stalled clients wait in greenlets instead of holding a worker (test_slow_clients).
+    assert settings["worker_class"] == "gevent"
+    assert settings["worker_connections"] == 1000
+    assert settings["keepalive"] == 5
+    assert "preload_app" not in settings  # psycopg must be imported after gevent patches
 
 
 def test_every_recipe_lets_gunicorn_finish_requests_before_killing_it(monkeypatch):
@@ -407,6 +413,7 @@ def test_requirements_txt_is_runtime_only_and_locked():
     required, locked = pins("requirements.txt"), pins("requirements.lock")
     assert "flask" in required and "gunicorn" in required
     assert "psycopg-binary" in required, "psycopg[binary]'s extra is followed"
+    assert "gevent" in required and "greenlet" in required  # the worker class and its base
     for name in DEV_ONLY:
         assert canonical(name) not in required, f"{name} is a dev tool"
     for name, version in required.items():
