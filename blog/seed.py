@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from werkzeug.security import generate_password_hash
 
-from blog.domain.slugs import SUFFIX_ROOM
+from blog.domain.slugs import SUFFIX_ROOM, private_slug
 from blog.domain.tags import get_or_create_tags
 from blog.extensions import db
 from blog.markdown import render_comment, render_post
@@ -185,7 +185,7 @@ def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
                 base = slugify(title, max_length=SLUG_MAX - SUFFIX_ROOM, word_boundary=True)
                 rows.append(
                     {
-                        "slug": f"{base or 'post'}-{n + 1}",
+                        "slug": f"{base or 'post'}-{n + 1}" if published else private_slug(),
                         "title": title,
                         "description": fake.sentence(nb_words=rng.randint(10, 20)),
                         "body": bodies[body],

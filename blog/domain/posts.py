@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from blog.domain.errors import PermissionDenied
 from blog.domain.permissions import can_edit_post
 from blog.domain.rows import take_turns
-from blog.domain.slugs import unique_slug
+from blog.domain.slugs import is_private_slug, private_slug, unique_slug
 from blog.domain.tags import clean_tag_list, get_or_create_tags
 from blog.domain.text import clean_text, collect
 from blog.extensions import db
@@ -69,7 +69,8 @@ def create_post(
     tags: Any = (),
     publish: bool = False,
 ) -> Post:
-    """A new post by ``author``; its slug comes from the title and never changes afterwards.
+    """A new post by ``author``. Published, its slug comes from the title and never changes; a
+    draft's slug is private until it is published (see :mod:`blog.domain.slugs`).
 
     The same post sent again by the same author within :data:`RESUBMIT_WINDOW` is the post
     already saved, not a copy: a double click or a client's retry makes one post.
@@ -92,7 +93,7 @@ def create_post(
                     description=fields["description"],
                     body=fields["body"],
                     body_html=body_html,
-                    slug=unique_slug(fields["title"]),
+                    slug=unique_slug(fields["title"]) if publish else private_slug(),
                     created_at=now,
                     updated_at=now,
                 )
@@ -129,7 +130,8 @@ def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | N
 
 
 def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
-    """Change the given fields (title, description, body, tags, publish); the slug stays.
+    """Change the given fields (title, description, body, tags, publish). The slug stays, but
+    for a draft published for the first time: it leaves its private slug for one from its title.
 
     ``updated_at`` moves only when something really changed: saving as it is isn't an edit.
     Publishing a draft stamps both times alike, so a post is "edited since published"
@@ -149,12 +151,30 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
         _set_tags(post, fields["tags"])
     now = utcnow()
     if "publish" in changes and bool(changes["publish"]) != post.is_published:
+        first_publication = post.published_at is None
         _set_status(post, bool(changes["publish"]), now)
         changed.add("publish")
+        if first_publication and post.is_published and is_private_slug(post.slug):
+            _give_public_slug(post)
     if changed:
         post.updated_at = now
     db.session.commit()
     return post
+
+
+def _give_public_slug(post: Post) -> None:
+    """The slug of the post's title, chosen again if another writer took it meanwhile (as in
+    :func:`create_post`). Drafts made before drafts had private slugs keep theirs."""
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with db.session.begin_nested():
+                post.slug = unique_slug(post.title)
+                db.session.flush()
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+            continue
+        return
 
 
 def delete_post(post: Post, user: User) -> None:

@@ -190,9 +190,18 @@ def suggested_authors(reader: User, limit: int = 5) -> list[User]:
 
 
 def get_tag(name: str) -> Tag:
+    """The tag ``name`` if a published post carries it. One that only drafts carry, or none,
+    is as absent as an unknown name, to everyone (the drafts' authors too: the page lists
+    published posts), so its page doesn't tell that a draft uses it."""
     tag = None
     if NAME_PATTERN.match(name):
-        tag = db.session.scalar(sa.select(Tag).where(Tag.name == name.lower()))
+        on_a_public_post = (
+            sa.select(PostTag.post_id)
+            .join(Post, Post.id == PostTag.post_id)
+            .where(PostTag.tag_id == Tag.id, Post.is_public)
+            .exists()
+        )
+        tag = db.session.scalar(sa.select(Tag).where(Tag.name == name.lower(), on_a_public_post))
     if tag is None:
         raise NotFound("No such tag.", "tag")
     return tag

@@ -1,6 +1,15 @@
-"""Post slugs: readable, unique, and stable once given."""
+"""Post slugs: readable, unique, and stable once published.
+
+A draft has a private slug until it is first published (:func:`private_slug`): unguessable and
+unrelated to its title, so neither its address nor the ``-2`` another post would get tells
+anyone that a draft holds a title's slug. It gets its slug from its title when it is published,
+and keeps that one from then on, unpublished again or not: it was public.
+"""
 
 from __future__ import annotations
+
+import re
+import secrets
 
 import sqlalchemy as sa
 from slugify import slugify
@@ -12,6 +21,17 @@ from blog.models.post import SLUG_MAX
 
 SUFFIX_ROOM = 12
 RESERVED = frozenset({"feed"})  # /api/articles/feed is the reader's feed, not a post
+PRIVATE_PREFIX = "draft-"
+PRIVATE_SLUG = re.compile(rf"{PRIVATE_PREFIX}[0-9a-f]{{20}}")
+
+
+def private_slug() -> str:
+    """A draft's slug until it is published: 80 random bits, nothing of the title."""
+    return PRIVATE_PREFIX + secrets.token_hex(10)
+
+
+def is_private_slug(slug: str) -> bool:
+    return PRIVATE_SLUG.fullmatch(slug) is not None
 
 
 def base_slug(title: str) -> str:

@@ -107,7 +107,7 @@ def clashing_slugs(monkeypatch, clashes: int) -> list[str]:
 @pytest.mark.parametrize("clashes", [1, 2])
 def test_a_slug_taken_meanwhile_is_chosen_again(author, monkeypatch, clashes):
     given = clashing_slugs(monkeypatch, clashes)
-    post = write(author, title="Fresh")
+    post = write(author, title="Fresh", publish=True)
     assert post.slug == "fresh"
     assert given == ["taken"] * clashes + ["fresh"]
     assert post_count() == 2
@@ -116,8 +116,27 @@ def test_a_slug_taken_meanwhile_is_chosen_again(author, monkeypatch, clashes):
 def test_three_clashes_in_a_row_are_an_error(author, monkeypatch):
     given = clashing_slugs(monkeypatch, 3)
     with pytest.raises(IntegrityError):
-        write(author, title="Fresh")
+        write(author, title="Fresh", publish=True)
     assert given == ["taken"] * posts.SLUG_ATTEMPTS == ["taken"] * 3
+
+
+@pytest.mark.parametrize("clashes", [1, 2])
+def test_a_slug_taken_meanwhile_is_chosen_again_when_a_draft_is_published(
+    author, monkeypatch, clashes
+):
+    draft = write(author, title="Fresh")
+    given = clashing_slugs(monkeypatch, clashes)
+    posts.publish_post(draft, author)
+    assert (draft.slug, draft.is_public) == ("fresh", True)
+    assert given == ["taken"] * clashes + ["fresh"]
+
+
+def test_three_clashes_in_a_row_on_publishing_are_an_error(author, monkeypatch):
+    draft = write(author, title="Fresh")
+    given = clashing_slugs(monkeypatch, 3)
+    with pytest.raises(IntegrityError):
+        posts.publish_post(draft, author)
+    assert given == ["taken"] * 3
 
 
 def test_a_stranger_is_told_only_the_author_or_an_admin_may_edit_or_delete(author):

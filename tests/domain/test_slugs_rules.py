@@ -1,11 +1,12 @@
 """Post addresses (blog.domain.slugs): readable, short enough for a suffix, never a reserved word,
-and numbered when taken."""
+numbered when taken, and private while the post is a draft that was never published."""
 
 import pytest
 
-from blog.domain.slugs import RESERVED, SUFFIX_ROOM, base_slug, unique_slug
+from blog.domain import posts
+from blog.domain.slugs import RESERVED, SUFFIX_ROOM, base_slug, is_private_slug, unique_slug
 from blog.models.post import SLUG_MAX
-from tests.factories import PostFactory
+from tests.factories import DraftFactory, PostFactory, UserFactory
 
 LONG_TITLE = " ".join(f"word{n}" for n in range(60))  # 60 words, 419 characters
 
@@ -52,3 +53,65 @@ def test_slugs_that_merely_start_alike_are_no_clash(db):
     PostFactory(slug="hello-world")
     PostFactory(slug="hello")
     assert unique_slug("Hello") == "hello-2"
+
+
+# A draft's slug is private until it is first published
+
+
+def _write(author, title, publish=False):
+    return posts.create_post(
+        author, title=title, body="Words.", description="About it.", publish=publish
+    )
+
+
+def test_a_draft_has_a_private_slug_nothing_of_its_title(db):
+    author = UserFactory()
+    first, second = _write(author, "Secret plans"), _write(author, "Secret plans 2")
+    for draft in (first, second):
+        assert is_private_slug(draft.slug) and "secret" not in draft.slug
+    assert first.slug != second.slug
+    posts.update_post(first, author, {"title": "Other plans"})
+    assert is_private_slug(first.slug)
+
+
+def test_another_users_draft_does_not_take_the_slug_of_its_title(db):
+    _write(UserFactory(), "Big news")
+    mine = _write(UserFactory(), "Big news", publish=True)
+    assert mine.slug == "big-news"
+
+
+def test_a_draft_takes_the_slug_of_its_title_when_first_published(db):
+    author = UserFactory()
+    PostFactory(slug="big-news")
+    draft = _write(author, "Working title")
+    posts.update_post(draft, author, {"title": "Big news"})
+    posts.publish_post(draft, author)
+    assert draft.slug == "big-news-2"
+
+
+def test_once_published_a_post_keeps_its_slug_unpublished_or_published_again(db):
+    author = UserFactory()
+    draft = _write(author, "Big news")
+    posts.publish_post(draft, author)
+    posts.unpublish_post(draft, author)
+    assert draft.slug == "big-news"
+    posts.update_post(draft, author, {"title": "Other news"})
+    posts.publish_post(draft, author)
+    assert draft.slug == "big-news"
+
+
+def test_a_draft_saved_before_drafts_had_private_slugs_keeps_its_own(db):
+    author = UserFactory()
+    draft = DraftFactory(author=author, title="Old draft", slug="old-draft")
+    posts.publish_post(draft, author)
+    assert draft.slug == "old-draft"
+
+
+def test_a_published_title_that_looks_private_is_no_private_slug_once_published(db):
+    """Its slug matches the pattern of a private one, but it was public: it stays."""
+    author = UserFactory()
+    post = _write(author, "Draft 0123456789abcdef0123", publish=True)
+    assert post.slug == "draft-0123456789abcdef0123" and is_private_slug(post.slug)
+    posts.unpublish_post(post, author)
+    posts.publish_post(post, author)
+    assert post.slug == "draft-0123456789abcdef0123"

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from blog.domain import social
+from blog.domain import posts, social
 from tests.factories import DraftFactory, PostFactory, UserFactory
 from tests.helpers import app_on
 
@@ -47,6 +47,33 @@ def test_the_pager_keeps_the_query_but_never_lets_it_steer_link_building(
 def test_empty_home_page_invites_a_first_post(client, db):
     page = client.get("/").data
     assert b"Nothing published yet" in page
+
+
+def test_a_tag_only_drafts_carry_is_not_found_by_anyone_and_listed_nowhere(client, auth, db):
+    """As absent as an unknown tag, to its draft's author too (the page lists published
+    posts), so neither its page nor a list tells that a draft uses it."""
+    author = UserFactory(username="alice")
+    DraftFactory(author=author, tags=["secret", "flask"])
+    PostFactory(tags=["flask"])
+    UserFactory(username="bob")
+    assert client.get("/tags/secret").status_code == 404
+    for reader in ("bob", "alice"):
+        auth.login(reader)
+        assert client.get("/tags/secret").status_code == 404
+        assert client.get("/tags/flask").status_code == 200
+        assert "/tags/secret" not in client.get("/").text
+        auth.logout()
+    assert client.get("/api/tags").json == {"tags": ["flask"]}
+
+
+def test_a_tag_whose_posts_are_all_gone_or_unpublished_is_not_found(client, db):
+    post = PostFactory(tags=["passing"])
+    assert client.get("/tags/passing").status_code == 200
+    posts.unpublish_post(post, post.author)
+    assert client.get("/tags/passing").status_code == 404
+    db.session.delete(post)
+    db.session.commit()
+    assert client.get("/tags/passing").status_code == 404
 
 
 def test_tag_page_lists_tagged_posts(client, db):

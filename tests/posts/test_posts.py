@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from blog.domain.slugs import is_private_slug
 from blog.models import Post, utcnow
 from tests.factories import DraftFactory, PostFactory, UserFactory
 
@@ -23,13 +24,14 @@ def write(client, **fields):
 def test_draft_then_publish_then_it_is_on_the_home_page(client, auth, user, db):
     auth.login()
     response = write(client, save_draft="Save draft")
-    assert response.status_code == 302 and response.location == "/posts/my-first-post"
+    draft_url = response.location
+    assert response.status_code == 302 and is_private_slug(draft_url.removeprefix("/posts/"))
     assert b"My first post" not in client.get("/").data
-    page = client.get("/posts/my-first-post").data
+    page = client.get(draft_url).data
     assert b"only you can see it" in page and b"<h1>Heading</h1>" in page
 
     response = client.post(
-        "/posts/my-first-post/edit",
+        f"{draft_url}/edit",
         data={
             "title": "My first post",
             "description": "d",
@@ -38,7 +40,7 @@ def test_draft_then_publish_then_it_is_on_the_home_page(client, auth, user, db):
             "publish": "Publish",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location == "/posts/my-first-post"
     home = client.get("/").data
     assert b"My first post" in home and b'href="/tags/flask"' in home
     post = db.session.query(Post).one()
@@ -176,6 +178,22 @@ def test_a_draft_offers_its_author_a_publish_button_that_publishes_it(client, au
     assert "Published." in response.text and "Updated" not in response.text
     assert 'action="/posts/soon/publish"' not in response.text
     assert db.session.get(Post, draft.id).is_public
+
+
+def test_a_new_draft_is_published_with_its_button_and_moves_to_the_slug_of_its_title(
+    client, auth, user, db
+):
+    """Its private address is the one the editor leads to and the Publish button posts to;
+    publishing leads to the new one, where the draft's is gone."""
+    auth.login()
+    draft_url = write(client, save_draft="Save draft").location
+    page = client.get(draft_url).text
+    assert f'action="{draft_url}/publish"' in page
+    response = client.post(f"{draft_url}/publish")
+    assert response.status_code == 302 and response.location == "/posts/my-first-post"
+    page = client.get(response.location).text
+    assert "Published." in page and "/posts/my-first-post/publish" not in page
+    assert client.get(draft_url).status_code == 404
 
 
 def test_a_published_post_offers_no_publish_button(client, auth, user, db):
