@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import users
+from blog.domain import sessions, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -89,6 +89,14 @@ def _fail(error: ValidationError) -> None:
     for field, messages in error.errors.items():
         click.echo(f"error: {field} {'; '.join(messages)}", err=True)
     raise SystemExit(1) from None
+
+
+@blog_cli.command("prune-sign-ins")
+def prune_sign_ins() -> None:
+    """Delete the sign-ins no cookie can use any more (expired, signed out by a password change
+    or "sign out everywhere"). Each account's are deleted anyway when it next signs in: this is
+    for the accounts that never come back, e.g. from a daily cron job."""
+    click.echo(f"Deleted {sessions.prune()} ended sign-ins.")
 
 
 @blog_cli.command("check-deploy")

@@ -43,6 +43,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     AUTO_MIGRATE = False
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24  # a sign-in without "keep me signed in"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

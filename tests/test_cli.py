@@ -2,6 +2,7 @@ import pytest
 import sqlalchemy as sa
 
 from blog import schema_migrations
+from blog.domain import sessions
 from blog.extensions import db
 from blog.models import Post, Tag, User
 from tests.factories import PostFactory, UserFactory
@@ -74,7 +75,7 @@ def test_create_admin_reports_bad_input_without_a_traceback(app, monkeypatch):
 def test_set_password_prompts_and_ends_old_sessions(app, monkeypatch):
     monkeypatch.setenv("BLOG_ADMIN_PASSWORD", "the admin's password")  # never used for a reader
     reader = UserFactory(username="forgetful")
-    old_session = reader.get_id()
+    old_session = sessions.start(reader)
     result = app.test_cli_runner().invoke(
         args=["blog", "set-password", "Forgetful"], input="fresh password\nfresh password\n"
     )
@@ -82,7 +83,7 @@ def test_set_password_prompts_and_ends_old_sessions(app, monkeypatch):
     assert "New password set for forgetful." in result.output
     db.session.expire_all()
     assert reader.check_password("fresh password")
-    assert reader.get_id() != old_session
+    assert sessions.user_for(old_session) is None
 
 
 @pytest.mark.parametrize(

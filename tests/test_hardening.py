@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import request, url_for
 from flask_migrate import upgrade
 
+from blog.domain import sessions
 from blog.extensions import db as _db
 from blog.factory import MIGRATIONS_DIR
 from tests.factories import PASSWORD
@@ -117,4 +118,4 @@ def test_sign_in_starts_a_fresh_session(client, user):
     client.post("/login", data={"login": "alice", "password": PASSWORD})
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == user.get_id()
+        assert sessions.user_for(session["_user_id"]) is user

@@ -2,7 +2,8 @@
 
 The signing key is derived from SECRET_KEY (never SECRET_KEY itself). A password change ends every
 token issued before it, as it ends every other browser session, except the token that made the
-change through the API (as the browser that changes it stays signed in).
+change through the API (as the browser that changes it stays signed in); "sign out everywhere"
+ends every token issued before it, that one included.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def issue_token(user: User) -> str:
 def _still_valid(user: User | None, claims: dict) -> bool:
     if user is None or user.is_disabled:
         return False
-    issued_after_change = float(claims["iat"]) >= user.password_changed_at.timestamp()
+    issued_after_change = float(claims["iat"]) >= user.sessions_ended_at.timestamp()
     return issued_after_change or claims["jti"] == user.kept_token_id
 
 

@@ -8,15 +8,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required
 
 from blog import limits, mail
-from blog.auth import sessions  # noqa: F401  (registers the user loader)
 from blog.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from blog.domain import password_reset, users
+from blog.auth.sessions import sign_in, sign_in_again, sign_out
+from blog.domain import password_reset, sessions, users
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.forms import attach_errors
 from blog.redirects import safe_next
@@ -37,8 +36,7 @@ def register():
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            session.clear()
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -61,8 +59,7 @@ def login():
             if user is None:
                 form.form_errors.append("Wrong email, username or password.")
             else:
-                session.clear()  # a fresh session: nothing from before sign-in carries over
-                login_user(user, remember=form.remember.data)
+                sign_in(user, remember=form.remember.data)
                 flash(f"Signed in as {user.username}.", "success")
                 return redirect(next_url or url_for("main.home"))
     status = 422 if form.errors or form.form_errors else 200
@@ -72,9 +69,21 @@ def login():
 @bp.post("/logout")
 def logout():
     """POST only, and CSRFProtect checks the token, so no other site can sign a reader out."""
-    logout_user()
+    sign_out()
     flash("You have signed out.", "info")
     return redirect(url_for("main.home"))
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """The settings page's button: every other browser and every API token is signed out; this
+    browser stays signed in (with a new sign-in, as after a password change)."""
+    user = current_user._get_current_object()
+    sessions.sign_out_everywhere(user)
+    sign_in_again(user)
+    flash("Every other browser and app has been signed out. This one stays signed in.", "success")
+    return redirect(url_for("users.settings"))
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -134,8 +143,7 @@ def reset_password(token: str):
         except password_reset.InvalidResetLink as invalid:  # used by another tab meanwhile
             return _no_store(render_template("auth/reset_password.html", invalid=str(invalid)), 400)
         else:
-            session.clear()
-            login_user(user)
+            sign_in(user)
             flash("Your password has been changed and you are signed in.", "success")
             return redirect(url_for("main.home"))
     page = render_template("auth/reset_password.html", form=form, user=user)

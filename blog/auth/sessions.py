@@ -1,21 +1,66 @@
-"""Loading the signed-in user from a session or remember-me cookie.
+"""Flask-Login on server-side sign-ins (:mod:`blog.domain.sessions`).
 
-The stored id carries the time of the last password change (:meth:`User.get_id`), so changing the
-password signs out every other browser that still holds an old session or remember-me cookie.
+What Flask-Login keeps in the session cookie and the remember-me cookie is a sign-in's key
+(:meth:`User.get_id`); the user loader accepts it only while the sign-in lives on the server.
+Views sign in and out through :func:`sign_in` and :func:`sign_out`, never Flask-Login directly,
+so that no cookie is ever issued without a sign-in behind it or outlives it.
 """
 
 from __future__ import annotations
 
-from blog.extensions import db, login_manager
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+from flask_login.config import COOKIE_NAME
+from flask_login.utils import decode_cookie
+
+from blog.domain import sessions
+from blog.extensions import login_manager
 from blog.models import User
 
 
 @login_manager.user_loader
-def load_user(value: str) -> User | None:
-    user_id = value.partition(":")[0]
-    if not user_id.isdigit():
+def load_user(key: str) -> User | None:
+    user = sessions.user_for(key) if isinstance(key, str) else None
+    if user is None:
+        _forget(key)
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.is_disabled or user.get_id() != value:
-        return None
+    user.sign_in_key = key
     return user
+
+
+def _remember_cookie_key() -> str | None:
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+    cookie = request.cookies.get(name)
+    return decode_cookie(cookie) if cookie else None
+
+
+def _forget(key) -> None:
+    """A key that no longer signs in is dropped from the session, and its remember-me cookie
+    deleted, so the browser doesn't present it on every request."""
+    session.pop("_user_id", None)
+    if key is not None and _remember_cookie_key() == key:
+        session["_remember"] = "clear"  # Flask-Login then deletes the cookie
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a sign-in for ``user`` in this browser (a fresh session: nothing from before it
+    carries over), with a remember-me cookie that expires with it when ``remember``."""
+    key = sessions.start(user, remember)
+    session.clear()
+    user.sign_in_key = key
+    login_user(user, remember=remember, duration=sessions.lifetime(remember) if remember else None)
+
+
+def sign_in_again(user: User) -> None:
+    """Replace this browser's sign-in, which a password change or "sign out everywhere" has just
+    ended, with a new one of the same kind."""
+    remember = sessions.was_remembered(user.get_id())
+    sessions.end(user.get_id())
+    sign_in(user, remember)
+
+
+def sign_out() -> None:
+    """End this browser's sign-in on the server (so every copy of its session and remember-me
+    cookies stops working too) and drop them from the browser."""
+    sessions.end(*{session.get("_user_id"), _remember_cookie_key()} - {None})
+    logout_user()

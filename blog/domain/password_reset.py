@@ -1,7 +1,7 @@
 """Resetting a forgotten password with a link sent by email.
 
-A reset token is the account's session id (:meth:`User.get_id`) and a digest of its email
-address, signed and timestamped. The session id changes with the password, so a link works once
+A reset token is the account's password stamp (:meth:`User.password_stamp`) and a digest of its
+email address, signed and timestamped. The stamp changes with the password, so a link works once
 and stops working when the password is changed any other way; changing the email address ends it
 too; it expires after ``PASSWORD_RESET_MAX_AGE`` seconds.
 """
@@ -81,7 +81,7 @@ def request_reset(email: Any) -> ResetRequest:
 
 
 def make_token(user: User) -> str:
-    return _serializer().dumps([user.get_id(), _email_digest(user)])
+    return _serializer().dumps([user.password_stamp(), _email_digest(user)])
 
 
 def user_for_token(token: str) -> User:
@@ -90,16 +90,16 @@ def user_for_token(token: str) -> User:
     if not token.isascii():
         raise InvalidResetLink("This password reset link is not valid.")
     try:
-        session_id, email_digest = _serializer().loads(token, max_age=max_age)
+        stamp, email_digest = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
         raise InvalidResetLink("This password reset link has expired.") from None
     except (BadSignature, TypeError, ValueError):
         raise InvalidResetLink("This password reset link is not valid.") from None
-    user_id = str(session_id).partition(":")[0]
+    user_id = str(stamp).partition(":")[0]
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or user.is_disabled or _email_digest(user) != email_digest:
         raise InvalidResetLink("This password reset link is not valid.")
-    if user.get_id() != session_id:
+    if user.password_stamp() != stamp:
         raise InvalidResetLink("This password reset link has already been used.")
     return user
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from blog.domain.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
+from blog.domain.sessions import sign_out_everywhere
 from blog.domain.text import clean_text, collect, has_unstorable_characters
 from blog.extensions import db
 from blog.models import User
@@ -206,8 +207,11 @@ def set_admin(user: User, is_admin: bool, acting: User) -> None:
 
 
 def set_disabled(user: User, disabled: bool, acting: User) -> None:
-    """A disabled account can't sign in, and its open sessions stop working at once."""
+    """A disabled account can't sign in, and its sign-ins and API tokens end at once, for good:
+    enabling it again revives none of them (they may be why it was disabled)."""
     if user.id == acting.id and disabled:
         raise PermissionDenied("You can't disable your own account.")
     user.is_disabled = disabled
+    if disabled:
+        sign_out_everywhere(user)
     db.session.commit()

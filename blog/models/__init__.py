@@ -1,6 +1,7 @@
 """The data model; import models from here."""
 
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
+from blog.models.sign_in import SignIn
 from blog.models.site import content_version
 from blog.models.types import utcnow
 from blog.models.user import User, follows
@@ -10,6 +11,7 @@ __all__ = [
     "Post",
     "PostStatus",
     "PostTag",
+    "SignIn",
     "Tag",
     "User",
     "content_version",

@@ -45,6 +45,17 @@ class User(UserMixin, db.Model):
     password_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     kept_token_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     """The API token that changed the password: it alone, of the older tokens, stays valid."""
+    signed_out_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    """The last "sign out everywhere": every sign-in and API token from before it has ended."""
+
+    sign_in_key = None
+    """The key of the sign-in (:class:`blog.models.sign_in.SignIn`) this account was loaded
+    through, in a request signed in by cookie; not a column."""
+
+    # Flask-Login's UserMixin compares accounts by get_id(), which is now a sign-in's key (and
+    # absent on an account not loaded through one): the same row is the same object.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -69,13 +80,26 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """The id a session stores: it changes with the password, ending older sessions.
+        """What Flask-Login keeps in the session and the remember-me cookie, and hands back to
+        the user loader: the key of this browser's sign-in, never anything about the account, so
+        that ending the sign-in on the server ends every copy of those cookies."""
+        if self.sign_in_key is None:
+            raise RuntimeError("not signed in through a sign-in: use blog.auth.sessions.sign_in")
+        return self.sign_in_key
 
-        The suffix is a short digest of the salted password hash, so it changes on every
-        password change and reveals nothing about the password.
-        """
+    def password_stamp(self) -> str:
+        """``<id>:<digest of the salted password hash>``: it changes with every password change
+        and reveals nothing about the password (a reset link is made for one, so it works once)."""
         digest = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
         return f"{self.id}:{digest}"
+
+    @property
+    def sessions_ended_at(self) -> datetime:
+        """The last time every sign-in and API token was ended: the last password change or
+        "sign out everywhere", whichever is later."""
+        if self.signed_out_at is None:
+            return self.password_changed_at
+        return max(self.password_changed_at, self.signed_out_at)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load

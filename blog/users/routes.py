@@ -8,9 +8,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from blog import limits
+from blog.auth.sessions import sign_in_again
 from blog.domain import queries, social, stats, users
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
@@ -105,7 +106,7 @@ def settings():
         except ValidationError as error:
             attach_errors(password_form, error)
         else:
-            login_user(current_user._get_current_object())  # the session id changed with it
+            sign_in_again(current_user._get_current_object())  # the change ended its sign-in
             flash("Password changed. Other browsers have been signed out.", "success")
             return redirect(url_for("users.settings"))
 

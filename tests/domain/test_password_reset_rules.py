@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from blog.domain import password_reset
+from blog.domain import password_reset, sessions
 from blog.domain.errors import ValidationError
 from blog.domain.password_reset import SALT, InvalidResetLink, make_token, user_for_token
 from blog.extensions import db
@@ -100,7 +100,7 @@ def test_a_tampered_link_is_not_valid(alice):
 
 def test_a_link_signed_with_another_key_is_not_valid(app, alice):
     digest = password_reset._email_digest(alice)
-    assert refused(signed(app, [alice.get_id(), digest], key="another key")) == NOT_VALID
+    assert refused(signed(app, [alice.password_stamp(), digest], key="another key")) == NOT_VALID
 
 
 @pytest.mark.parametrize("salt", ["itsdangerous", "cookie-session", None, "default"])
@@ -111,7 +111,7 @@ def test_a_value_signed_with_the_key_for_another_purpose_is_not_a_link(app, alic
     serializer = (
         URLSafeTimedSerializer(key) if salt == "default" else URLSafeTimedSerializer(key, salt=salt)
     )
-    assert refused(serializer.dumps([alice.get_id(), digest])) == NOT_VALID
+    assert refused(serializer.dumps([alice.password_stamp(), digest])) == NOT_VALID
 
 
 @pytest.mark.parametrize("payload", ["just a string", 5, [1], [1, 2, 3], {"a": 1}, None])
@@ -134,7 +134,10 @@ def test_a_link_for_a_disabled_account_is_not_valid(alice):
 
 def test_a_link_for_another_accounts_email_is_not_valid(app, alice):
     bob = UserFactory(username="bob")
-    assert refused(signed(app, [alice.get_id(), password_reset._email_digest(bob)])) == NOT_VALID
+    assert (
+        refused(signed(app, [alice.password_stamp(), password_reset._email_digest(bob)]))
+        == NOT_VALID
+    )
 
 
 def test_changing_the_email_address_ends_the_link(alice):
@@ -160,13 +163,13 @@ def test_changing_the_password_any_other_way_ends_the_link(alice):
 
 def test_a_reset_sets_the_new_password_and_ends_the_link_and_older_sessions(alice):
     bystander = UserFactory(username="bystander")  # the same password hash as alice
-    old_session = alice.get_id()
+    old_session = sessions.start(alice)
     token = make_token(alice)
     assert password_reset.reset_password(token, NEW_PASSWORD) == alice
     db.session.expire_all()
     alice = db.session.get(User, alice.id)
     assert alice.check_password(NEW_PASSWORD) and not alice.check_password(PASSWORD)
-    assert alice.get_id() != old_session
+    assert sessions.user_for(old_session) is None
     assert db.session.get(User, bystander.id).check_password(PASSWORD)
     assert refused(token) == USED
     with pytest.raises(InvalidResetLink):

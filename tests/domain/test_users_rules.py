@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from blog.domain import users
+from blog.domain import sessions, users
 from blog.domain.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 from blog.extensions import db
 from blog.models import User
@@ -372,11 +372,11 @@ def test_a_new_password_is_checked_like_any_password_on_its_own_field(db):
 
 def test_a_password_change_replaces_the_password_and_ends_older_sessions(db):
     user = UserFactory()
-    session_id = user.get_id()
+    session_id = sessions.start(user)
     users.change_password(user, PASSWORD, "a new password")
     user = reloaded(user)
     assert user.check_password("a new password") and not user.check_password(PASSWORD)
-    assert user.get_id() != session_id
+    assert sessions.user_for(session_id) is None
 
 
 # Admin rights and disabled accounts
