@@ -187,6 +187,12 @@ def _postgresql_goes_and_comes_back(database_url: str, tmp_path) -> None:
     relay = Relay(make_url(database_url).port or 5432)
     with limiter_kept():
         app = make_app(make_url(database_url).set(port=relay.port).render_as_string(False))
+
+    @app.get("/ended-by-the-server")
+    def ended_by_the_server():
+        """What a restart does to the connections in use: 57P01, admin_shutdown."""
+        db.session.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
     client = app.test_client()
     try:
         _is_unavailable(client.get("/"))
@@ -196,6 +202,7 @@ def _postgresql_goes_and_comes_back(database_url: str, tmp_path) -> None:
         _is_unavailable(client.get("/api/articles"))
         relay.restore()
         assert client.get("/api/articles").status_code == 200
+        _is_unavailable(client.get("/ended-by-the-server"))
         assert client.get("/").status_code == 200
     finally:
         relay.close()
