@@ -8,9 +8,13 @@ domain's, so the HTML site and the API give the same answers.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from blog.domain.tags import TAG_ENTRIES_MAX
+from blog.models.post import TAGS_PER_POST_MAX
 
 MAX_OFFSET = 10_000_000
 MAX_LIMIT = 100  # the most articles one list request returns
@@ -54,11 +58,30 @@ class UserChangesBody(Schema):
     user: UserChanges
 
 
+def _few_enough_tags(value: Any) -> Any:
+    """A tag list is measured before its entries are read: 100,000 of them would otherwise each
+    be checked, and each that isn't a string reported. The message is the domain's."""
+    if isinstance(value, list) and len(value) > TAG_ENTRIES_MAX:
+        raise PydanticCustomError("too_many_tags", f"at most {TAGS_PER_POST_MAX} tags")
+    return value
+
+
+TagList = Annotated[
+    list[str] | None,
+    BeforeValidator(_few_enough_tags),
+    Field(
+        description=f"At most {TAGS_PER_POST_MAX} distinct tags; a list of more than "
+        f"{TAG_ENTRIES_MAX} entries is refused unread (x-extension: the spec sets no maximum).",
+        json_schema_extra={"maxItems": TAG_ENTRIES_MAX},
+    ),
+]
+
+
 class NewArticle(Schema):
     title: str | None = None
     description: str | None = None
     body: str | None = None
-    tagList: list[str] | None = None
+    tagList: TagList = None
 
 
 class NewArticleBody(Schema):
@@ -69,7 +92,7 @@ class ArticleChanges(Schema):
     title: str | None = None
     description: str | None = None
     body: str | None = None
-    tagList: list[str] | None = None
+    tagList: TagList = None
 
 
 class ArticleChangesBody(Schema):

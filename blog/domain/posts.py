@@ -8,14 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from blog.domain.errors import PermissionDenied
+from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
 from blog.domain.rows import take_turns
 from blog.domain.slugs import is_private_slug, private_slug, unique_slug
 from blog.domain.tags import clean_tag_list, get_or_create_tags
 from blog.domain.text import clean_text, collect
 from blog.extensions import db
-from blog.markdown import render_post
+from blog.markdown import MARKUP_MAX, markup_weight, render_post
 from blog.models import Post, PostStatus, PostTag, User, utcnow
 from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
 
@@ -23,20 +23,40 @@ SLUG_ATTEMPTS = 3
 RESUBMIT_WINDOW = timedelta(seconds=10)
 """How long a second, identical submission counts as the same one (a double click, a retry)."""
 
+
+def clean_body(value: Any, saved: str | None = None) -> str:
+    """A body within :data:`BODY_MAX` characters and :data:`MARKUP_MAX` of markup, checked
+    before it is rendered. A body saved before the markup bound existed may be saved again as it
+    is (editing the title of an old post must not fail on its body)."""
+    body = clean_text(value, "body", max_length=BODY_MAX, multiline=True)
+    if body != saved and markup_weight(body) > MARKUP_MAX:
+        raise ValidationError.single(
+            "body",
+            f"has too much formatting (at most {MARKUP_MAX} markup characters such as "
+            "[ ] * _ ` < > |, each line break counting as three)",
+        )
+    return body
+
+
 _CLEANERS = {
-    "title": lambda v: clean_text(v, "title", max_length=TITLE_MAX),
-    "description": lambda v: clean_text(
+    "title": lambda v, post: clean_text(v, "title", max_length=TITLE_MAX),
+    "description": lambda v, post: clean_text(
         v, "description", max_length=DESCRIPTION_MAX, multiline=True
     ),
-    "body": lambda v: clean_text(v, "body", max_length=BODY_MAX, multiline=True),
-    "tags": clean_tag_list,
+    "body": lambda v, post: clean_body(v, post.body if post else None),
+    "tags": lambda v, post: clean_tag_list(v),
 }
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean(fields: dict[str, Any], post: Post | None = None) -> dict[str, Any]:
     names = [name for name in _CLEANERS if name in fields]
-    cleaned = collect(*(lambda n=n: _CLEANERS[n](fields[n]) for n in names))
+    cleaned = collect(*(lambda n=n: _CLEANERS[n](fields[n], post) for n in names))
     return dict(zip(names, cleaned, strict=True))
+
+
+def preview(body: Any) -> str:
+    """The HTML a body would be saved as, under the same rules as saving it."""
+    return render_post(clean_body(body))
 
 
 def _set_tags(post: Post, names: list[str]) -> None:
@@ -139,7 +159,7 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
     """
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
-    fields = _clean(changes)
+    fields = _clean(changes, post)
     saved = {name: getattr(post, name) for name in ("title", "description", "body")}
     saved["tags"] = post.tag_names
     changed = {name for name in fields if fields[name] != saved[name]}

@@ -18,13 +18,34 @@ def normalize_tag(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+TAG_ENTRIES_MAX = 5 * TAGS_PER_POST_MAX
+"""How many names a tag list may hold before it is read at all. Repeats and blanks are dropped,
+so a few more than :data:`TAGS_PER_POST_MAX` can still make a valid list; a longer one is refused
+without looking at its names (a list of 100,000 used to keep a worker busy for a minute)."""
+TAG_FIELD_MAX = TAG_ENTRIES_MAX * (TAG_MAX + 2)
+"""The longest comma-separated tag field read: room for every entry, its comma and a space."""
+
+
 def clean_tag_list(value: Any, field: str = "tagList") -> list[str]:
-    """Distinct normalised names in the order given. A string is read as comma-separated."""
+    """Distinct normalised names in the order given. A string is read as comma-separated.
+
+    Sizes are checked before any name is: the work done is bounded by the limits, whatever the
+    size of what was sent.
+    """
+    too_many = ValidationError.single(field, f"at most {TAGS_PER_POST_MAX} tags")
     if isinstance(value, str):
+        if len(value) > TAG_FIELD_MAX:
+            raise ValidationError.single(
+                field, f"is too long (maximum is {TAG_FIELD_MAX} characters)"
+            )
         value = value.split(",")
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list | tuple):
         raise ValidationError.single(field, "must be a list of strings")
-    names: list[str] = []
+    if len(value) > TAG_ENTRIES_MAX:
+        raise too_many
+    if not all(isinstance(v, str) for v in value):
+        raise ValidationError.single(field, "must be a list of strings")
+    names: dict[str, None] = {}  # ordered, and a constant-time membership test
     for raw in value:
         name = normalize_tag(raw)
         if not name:
@@ -33,11 +54,10 @@ def clean_tag_list(value: Any, field: str = "tagList") -> list[str]:
             raise ValidationError.single(field, f"tags are at most {TAG_MAX} characters")
         if not name.isprintable() or "/" in name or not name.strip("."):  # "..": a path
             raise ValidationError.single(field, "contains characters that are not allowed")
-        if name not in names:
-            names.append(name)
+        names[name] = None
     if len(names) > TAGS_PER_POST_MAX:
-        raise ValidationError.single(field, f"at most {TAGS_PER_POST_MAX} tags")
-    return names
+        raise too_many
+    return list(names)
 
 
 def get_or_create_tags(names: list[str]) -> dict[str, Tag]:

@@ -35,10 +35,11 @@ def clean_text(
         raise ValidationError.single(field, "must be a string")
     value = value.replace("\r\n", "\n")
     value = _LEADING_BLANK_LINES.sub("", value).rstrip() if multiline else value.strip()
-    if required and not any(_is_visible(c) for c in value):  # zero-width spaces alone are blank
-        raise ValidationError.single(field, "can't be blank")
+    # The length first: the blank check below looks at characters one by one in Python.
     if len(value) > max_length:
         raise ValidationError.single(field, f"is too long (maximum is {max_length} characters)")
+    if required and not any(_is_visible(c) for c in value):  # zero-width spaces alone are blank
+        raise ValidationError.single(field, "can't be blank")
     if (_CONTROL_EXCEPT_WHITESPACE if multiline else _CONTROL).search(value):
         raise ValidationError.single(field, "contains characters that are not allowed")
     return value

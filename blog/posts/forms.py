@@ -1,6 +1,7 @@
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from blog.domain.tags import TAG_FIELD_MAX
 from blog.forms import Form
 from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
 
@@ -22,6 +23,7 @@ class PostForm(Form):
     )
     tags = StringField(
         "Tags",
+        validators=[Length(max=TAG_FIELD_MAX)],
         description="Comma-separated, for example: flask, python, tutorials.",
         render_kw={"autocomplete": "off"},
     )

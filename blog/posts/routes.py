@@ -7,7 +7,6 @@ from blog.domain import posts, queries, social
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
 from blog.forms import attach_errors
-from blog.markdown import render_post
 from blog.posts.forms import PostForm
 from blog.posts.post_page import render_post_page
 from blog.redirects import redirect_back
@@ -29,13 +28,23 @@ def _render_editor(form: PostForm, post=None, preview_html: str | None = None):
     return page, status
 
 
+def _preview(form: PostForm, post=None):
+    """The editor with the body rendered, or with the reason it can't be (too much markup)."""
+    try:
+        html = posts.preview(form.body.data)
+    except ValidationError as error:
+        attach_errors(form, error)
+        return _render_editor(form, post)
+    return _render_editor(form, post, preview_html=html)
+
+
 @bp.route("/write", methods=["GET", "POST"])
 @login_required
 def new():
     form = PostForm()
     if form.validate_on_submit():
         if form.preview.data:
-            return _render_editor(form, preview_html=render_post(form.body.data))
+            return _preview(form)
         try:
             post = posts.create_post(
                 current_user, **form.fields_for_domain(), publish=bool(form.publish.data)
@@ -78,7 +87,7 @@ def edit(slug: str):
     form = PostForm(obj=post, tags=", ".join(post.tag_names))
     if form.validate_on_submit():
         if form.preview.data:
-            return _render_editor(form, post, preview_html=render_post(form.body.data))
+            return _preview(form, post)
         changes = {**form.fields_for_domain(), "publish": bool(form.publish.data)}
         was_published = post.is_published
         try:

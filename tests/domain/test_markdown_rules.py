@@ -2,7 +2,13 @@
 
 import pytest
 
-from blog.markdown import render_comment, render_post
+from blog.markdown import (
+    LINE_BREAK_WEIGHT,
+    MARKUP_CHARACTERS,
+    markup_weight,
+    render_comment,
+    render_post,
+)
 
 
 def test_a_comment_is_rendered_by_the_comment_rules_not_the_post_rules():
@@ -62,3 +68,10 @@ def test_code_blocks_keep_their_language_class_and_ordered_lists_their_start():
 
 def test_raw_html_is_shown_as_text_not_run():
     assert render_post("<b>bold</b>") == "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n"
+
+
+def test_the_markup_weight_counts_markup_characters_once_and_line_breaks_three_times():
+    assert markup_weight("Plain words, a comma; a full stop. And digits: none") == 1  # ":"
+    assert markup_weight(MARKUP_CHARACTERS) == len(MARKUP_CHARACTERS) == 25
+    assert markup_weight("![alt](src)") == 5
+    assert markup_weight("one\ntwo\n") == 2 * LINE_BREAK_WEIGHT == 6

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from blog.domain import posts
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.extensions import db
+from blog.markdown import MARKUP_MAX
 from blog.models import Post, utcnow
 from tests.factories import PostFactory, UserFactory
 
@@ -213,3 +214,37 @@ def test_only_a_true_publish_flag_publishes(author):
     assert not post.is_published
     posts.update_post(post, author, {"publish": "yes"})
     assert post.is_published
+
+
+MARKUP_REFUSAL = {
+    "body": [
+        f"has too much formatting (at most {MARKUP_MAX} markup characters such as "
+        "[ ] * _ ` < > |, each line break counting as three)"
+    ]
+}
+
+
+def test_a_body_holds_at_most_the_markup_bound_and_is_refused_before_rendering(author):
+    assert write(author, body="[" * MARKUP_MAX).body == "[" * MARKUP_MAX
+    with pytest.raises(ValidationError) as error:
+        write(author, title="Other", body="[" * (MARKUP_MAX + 1))
+    assert error.value.errors == MARKUP_REFUSAL
+    assert post_count() == 1
+
+
+def test_a_body_saved_before_the_markup_bound_can_be_saved_again_as_it_is(author):
+    heavy = "[" * (MARKUP_MAX + 1)
+    post = PostFactory(author=author, body=heavy)
+    posts.update_post(post, author, {"title": "Renamed", "body": heavy})
+    assert (post.title, post.body) == ("Renamed", heavy)
+    with pytest.raises(ValidationError) as error:
+        posts.update_post(post, author, {"body": heavy + "["})
+    assert error.value.errors == MARKUP_REFUSAL
+    assert post.body == heavy
+
+
+def test_a_preview_is_rendered_under_the_rules_of_saving():
+    assert posts.preview("\n\n*text*  \n") == "<p><em>text</em></p>\n"
+    with pytest.raises(ValidationError) as error:
+        posts.preview("[" * (MARKUP_MAX + 1))
+    assert error.value.errors == MARKUP_REFUSAL

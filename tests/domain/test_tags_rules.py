@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from blog.domain import tags
 from blog.domain.errors import ValidationError
+from blog.domain.tags import TAG_ENTRIES_MAX, TAG_FIELD_MAX
 from blog.extensions import db
 from blog.models import Post, PostTag, Tag
 from blog.models.post import TAG_MAX, TAGS_PER_POST_MAX
@@ -181,3 +182,28 @@ def test_merging_keeps_the_target_among_the_sources(db):
     tags.merge_tags([by_name["javascript"], by_name["js"]], by_name["js"])
     assert tag_names() == ["js"]
     assert tags_of("a") == ["js"]
+
+
+def test_a_tag_list_is_measured_before_its_names_are_read():
+    repeats = ["same"] * TAG_ENTRIES_MAX
+    assert tags.clean_tag_list(repeats) == ["same"]
+    assert errors_of(lambda: tags.clean_tag_list([*repeats, "same"])) == {
+        "tagList": ["at most 10 tags"]
+    }
+    # Past the limit the entries aren't looked at: not even whether they are strings.
+    assert errors_of(lambda: tags.clean_tag_list([5] * (TAG_ENTRIES_MAX + 1))) == {
+        "tagList": ["at most 10 tags"]
+    }
+
+
+def test_a_comma_separated_field_is_measured_before_it_is_split():
+    field = ", ".join(f"{n}" * TAG_MAX for n in range(TAGS_PER_POST_MAX)).ljust(TAG_FIELD_MAX)
+    assert len(tags.clean_tag_list(field)) == TAGS_PER_POST_MAX
+    assert errors_of(lambda: tags.clean_tag_list(field + " ")) == {
+        "tagList": [f"is too long (maximum is {TAG_FIELD_MAX} characters)"]
+    }
+
+
+def test_repeated_names_are_dropped_in_one_pass_keeping_the_first():
+    names = [f"t{n % 3}" for n in range(TAG_ENTRIES_MAX)]
+    assert tags.clean_tag_list(names) == ["t0", "t1", "t2"]

@@ -121,3 +121,11 @@ def test_max_id_is_the_largest_32_bit_integer():
                                                    ("a\x07b", False), ("ok", False)])  # fmt: skip
 def test_only_nul_and_lone_surrogates_are_unstorable(value, unstorable):
     assert has_unstorable_characters(value) is unstorable
+
+
+def test_the_length_is_checked_before_the_characters_are_looked_at_one_by_one():
+    """The blank check reads each character in Python: a megabyte of zero-width spaces is
+    refused for its length without it."""
+    assert error_of(lambda: clean_text("\u200b" * 21, "title", max_length=20)) == {
+        "title": ["is too long (maximum is 20 characters)"]
+    }
