@@ -82,6 +82,9 @@ class Config:
     MAIL_BACKEND = ""
     MAIL_FILE_PATH = ""
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    RECENT_SIGN_IN_SECONDS = 5 * 60
+    EMAIL_CONFIRM_MAX_AGE = 24 * 60 * 60
+    EMAIL_UNDO_MAX_AGE = 7 * 24 * 60 * 60
     CORS_ORIGINS = ""
     BLOG_TITLE = "Blog"
     BLOG_DESCRIPTION = "Stories, notes and ideas."

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import re
+import threading
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
-from blog import create_app, logs
+from blog import create_app, logs, mail
 from blog.extensions import cache, db, limiter
 from tests import factories
 from tests.databases import empty_tables
@@ -212,6 +213,15 @@ class SharedApp:
     def close(self) -> None:
         with self.app.app_context():
             db.engine.dispose()
+
+
+def sent_mail(app: Flask) -> list:
+    """The messages ``app`` has sent so far (in tests, kept in memory), once those still on
+    their way (mail goes out in the background) have arrived."""
+    for thread in threading.enumerate():
+        if thread.name == mail.THREAD_NAME:
+            thread.join(timeout=15)
+    return list(getattr(app.extensions["mailman"], "outbox", []))
 
 
 class StatementCount:

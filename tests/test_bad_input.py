@@ -90,7 +90,7 @@ SIGNED_IN_FORMS = [
         "/settings",
         {
             "profile-username": "alice",
-            "profile-email": "a@example.com",
+            "profile-email": "alice@example.com",
             "profile-save_profile": "1",
         },
         "profile-bio",

@@ -52,6 +52,12 @@ class UserChanges(Schema):
     password: str | None = None
     bio: str | None = None
     image: str | None = None
+    currentPassword: str | None = Field(
+        None,
+        description="x-extension: the current password, needed to change the password, and to "
+        "change the email address at once, unless the token comes from a sign-in within "
+        "RECENT_SIGN_IN_SECONDS (5 minutes by default).",
+    )
 
 
 class UserChangesBody(Schema):
@@ -160,6 +166,18 @@ class UserOut(Schema):
 
 class UserResponse(Schema):
     user: UserOut
+
+
+class UpdatedUserOut(UserOut):
+    pendingEmail: str | None = Field(
+        None,
+        description="x-extension: present when the email change waits for confirmation; a "
+        "link went to this address, and `email` stays the old one until it is followed.",
+    )
+
+
+class UpdatedUserResponse(Schema):
+    user: UpdatedUserOut
 
 
 class ProfileOut(Schema):

@@ -14,15 +14,25 @@ def profile(user: User, following: bool = False) -> schemas.ProfileOut:
 
 
 def user(account: User, token: str) -> schemas.UserResponse:
-    return schemas.UserResponse(
-        user=schemas.UserOut(
-            email=account.email,
-            token=token,
-            username=account.username,
-            bio=account.bio or None,
-            image=account.image_url,
-        )
+    return schemas.UserResponse(user=schemas.UserOut(**_user_fields(account, token)))
+
+
+def updated_user(account: User, token: str, pending_email: str) -> schemas.UpdatedUserResponse:
+    """The account after ``PUT /api/user`` whose new email waits for confirmation."""
+    fields = _user_fields(account, token)
+    return schemas.UpdatedUserResponse(
+        user=schemas.UpdatedUserOut(**fields, pendingEmail=pending_email)
     )
+
+
+def _user_fields(account: User, token: str) -> dict:
+    return {
+        "email": account.email,
+        "token": token,
+        "username": account.username,
+        "bio": account.bio or None,
+        "image": account.image_url,
+    }
 
 
 def _article_fields(post: Post) -> dict:

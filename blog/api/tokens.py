@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from flask import current_app, g, request
@@ -37,12 +37,16 @@ def _signing_key() -> bytes:
     return hmac.new(secret, b"blog api token signing key", hashlib.sha256).digest()
 
 
-def issue_token(user: User) -> str:
+def issue_token(user: User, signed_in_at: datetime | None = None) -> str:
+    """A new token for ``user``. ``signed_in_at`` is when the password was last given (now, by
+    default): a token handed out again (``GET /api/user`` answers with a new one) keeps it in
+    ``auth_time``, so a stolen token never turns into a recent sign-in."""
     now = utcnow()
     expires = now + timedelta(days=current_app.config["API_TOKEN_DAYS"])
     claims = {
         "sub": str(user.id),
         "iat": now.timestamp(),
+        "auth_time": (signed_in_at or now).timestamp(),
         "exp": int(expires.timestamp()),
         "jti": secrets.token_hex(16),
     }
@@ -90,7 +94,16 @@ def api_user() -> User | None:
                 raise TokenError("is invalid")
             g.api_user = user
             g.api_token_id = claims["jti"]
+            g.api_signed_in_at = float(claims.get("auth_time", claims["iat"]))
     return g.api_user
+
+
+def token_signed_in_at() -> datetime | None:
+    """When the password was given for the request's token (tokens from before ``auth_time``
+    existed: when they were issued); None without a valid token."""
+    if api_user_or_none() is None:
+        return None
+    return datetime.fromtimestamp(g.api_signed_in_at, UTC)
 
 
 def api_user_or_none() -> User | None:

@@ -5,8 +5,14 @@ from blog.api import schemas, shapes
 from blog.api.blueprint import api, api_account
 from blog.api.errors import error_body
 from blog.api.respond import ERRORS, TOKEN, respond
-from blog.api.tokens import issue_token, keep_current_token, require_api_user, token_required
-from blog.domain import users
+from blog.api.tokens import (
+    issue_token,
+    keep_current_token,
+    require_api_user,
+    token_required,
+    token_signed_in_at,
+)
+from blog.domain import account_changes, users
 from blog.domain.errors import PermissionDenied
 
 tag = Tag(name="User and Authentication")
@@ -58,15 +64,32 @@ def login(body: schemas.LoginBody):
 @token_required
 def current_user():
     account = require_api_user()
-    return respond(shapes.user(account, issue_token(account)))
+    return respond(shapes.user(account, issue_token(account, token_signed_in_at())))
 
 
 @api.put(
     "/user",
     tags=[tag],
     summary="Update the signed-in user",
+    description=(
+        "Changing the password needs proof that the account's owner is there: `currentPassword`, "
+        "or a token from a sign-in within `RECENT_SIGN_IN_SECONDS` (5 minutes by default); "
+        'without it the answer is 422 `{"errors": {"currentPassword": ["is required to change '
+        'the password (or sign in again first)"]}}` and nothing changes. A wrong '
+        '`currentPassword` is 422 `{"errors": {"currentPassword": ["is not your current '
+        'password"]}}`. A new `email` with that proof applies at once; without it, it waits: a '
+        "link to confirm it goes to the new address, the answer still shows the old `email` and "
+        "adds `pendingEmail`, and the other fields are saved. Either way the old address is "
+        "told, with a link that undoes the change and signs the account out everywhere; a "
+        "password change is told to the account's address."
+    ),
     security=TOKEN,
-    responses={200: schemas.UserResponse, 409: schemas.ErrorResponse, **ERRORS},
+    responses={200: schemas.UpdatedUserResponse, 409: schemas.ErrorResponse, **ERRORS},
+    openapi_extensions={
+        "x-extension": "proof for a password or email change (`currentPassword` or a recent "
+        "sign-in), and `pendingEmail` while a new email waits for confirmation; the spec asks "
+        "for neither"
+    },
 )
 @token_required
 @limits.api_profile_change_per_address
@@ -74,7 +97,16 @@ def current_user():
 def update_user(body: schemas.UserChangesBody):
     account = require_api_user()
     changes = body.user.model_dump(include=body.user.model_fields_set)
-    users.update_profile(account, changes)
+    proof = account_changes.Proof(
+        password=changes.pop("currentPassword", None),
+        signed_in_at=token_signed_in_at(),
+        field="currentPassword",
+        confirm_by_mail=True,
+    )
+    pending_email = account_changes.update_account(account, changes, proof)
     if "password" in changes:
         keep_current_token(account)
-    return respond(shapes.user(account, issue_token(account)))
+    token = issue_token(account, token_signed_in_at())
+    if pending_email is not None:
+        return respond(shapes.updated_user(account, token, pending_email))
+    return respond(shapes.user(account, token))

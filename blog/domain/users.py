@@ -168,7 +168,17 @@ def login(email: Any, password: Any) -> User:
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
-    """Apply the given fields (any of username, email, bio, image, password); others stay."""
+    """Apply the given fields (any of username, email, bio, image, password); others stay.
+
+    No proof is asked: this is for callers that need none (the operator's CLI). A person changes
+    their own account through :func:`blog.domain.account_changes.update_account`, which asks for
+    proof before an email or password change.
+    """
+    return apply_profile_changes(user, clean_profile_changes(user, changes))
+
+
+def clean_profile_changes(user: User, changes: dict[str, Any]) -> dict[str, Any]:
+    """The given fields cleaned and, for username and email, checked free (every error at once)."""
     cleaners = {
         "username": clean_username,
         "email": clean_email,
@@ -181,6 +191,11 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         zip(fields, collect(*(lambda n=n: cleaners[n](changes[n]) for n in fields)), strict=True)
     )
     _check_unique(values.get("username"), values.get("email"), exclude=user)
+    return values
+
+
+def apply_profile_changes(user: User, values: dict[str, Any]) -> User:
+    """Save values from :func:`clean_profile_changes`."""
     for name, value in values.items():
         if name == "password":
             user.set_password(value)

@@ -20,6 +20,12 @@ class ProfileForm(Form):
         render_kw={"rows": 4},
         description="A few words about you, shown on your page.",
     )
+    current_password = PasswordField(
+        "Current password",
+        validators=[Optional(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+        description="Needed only to change your email address.",
+    )
     save_profile = SubmitField("Save profile")
 
 
@@ -31,3 +37,9 @@ class PasswordForm(Form):
     )
     new_password = new_password_field("New password", "Other browsers will be signed out.")
     change_password = SubmitField("Change password")
+
+
+class EmailLinkForm(Form):
+    """The button on the page a confirmation or undo link opens."""
+
+    submit = SubmitField("Confirm")

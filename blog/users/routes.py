@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from blog import limits
 from blog.auth.sessions import sign_in_again
-from blog.domain import queries, social, stats, users
+from blog.domain import account_changes, queries, social, stats
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
 from blog.redirects import redirect_back
@@ -91,8 +91,11 @@ def settings():
 
     if profile_form.save_profile.data and profile_form.validate_on_submit():
         fields = ("username", "email", "image", "bio")
+        proof = account_changes.Proof(password=profile_form.current_password.data)
         try:
-            users.update_profile(current_user, {f: getattr(profile_form, f).data for f in fields})
+            account_changes.update_account(
+                current_user, {f: getattr(profile_form, f).data for f in fields}, proof
+            )
         except ValidationError as error:
             attach_errors(profile_form, error)
         else:
@@ -100,7 +103,7 @@ def settings():
             return redirect(url_for("users.settings"))
     elif password_form.change_password.data and password_form.validate_on_submit():
         try:
-            users.change_password(
+            account_changes.change_password(
                 current_user, password_form.current_password.data, password_form.new_password.data
             )
         except ValidationError as error:

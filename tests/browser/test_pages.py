@@ -3,6 +3,9 @@ console error, no uncaught exception, nothing blocked by the Content-Security-Po
 no inline script, no inline event handler and no javascript: link). Other tests drive the pages;
 this one makes sure none is left out."""
 
+from itsdangerous import URLSafeTimedSerializer
+
+from blog.domain import account_changes
 from tests.browser.conftest import ADMIN, sign_in
 
 DEMO_PASSWORD = "demo-password"
@@ -29,6 +32,9 @@ def test_every_page_runs_without_errors_or_blocked_code(content, new_page, page_
     for path in (post, tag, "/@demo1", "/@demo1/favorites", "/login", "/register"):
         visit(reader, path, who="anonymous")
     visit(reader, "/reset-password", who="anonymous")
+    undo = URLSafeTimedSerializer(content.env["SECRET_KEY"], salt=account_changes.UNDO_SALT)
+    visit(reader, "/email/undo/" + undo.dumps([1, ADMIN[1], "new@example.com"]), who="anonymous")
+    visit(reader, "/email/confirm/not-a-link", 400, "anonymous")
     visit(reader, "/no-such-page", 404, "anonymous")
     visit(reader, "/posts/no-such-post", 404, "anonymous")
     visit(reader, "/api/docs", who="anonymous")

@@ -28,7 +28,12 @@ def test_unknown_profile_is_404(client, db):
 def test_settings_update_profile(client, auth, user):
     auth.login()
     response = save_profile(
-        client, username="alice2", email="alice2@example.com", bio="I write.", image=""
+        client,
+        username="alice2",
+        email="alice2@example.com",
+        bio="I write.",
+        image="",
+        current_password=PASSWORD,
     )
     assert response.status_code == 302
     assert user.username == "alice2" and user.bio == "I write."
