@@ -11,12 +11,12 @@ from blog.api.schemas import ErrorResponse
 from blog.api.tokens import api_user_or_none, check_token_before_validation
 from blog.limits import account_key, limit_api_writes
 
-# Any request can be too large or one too many.
+# Any request can be undecodable (text that isn't valid UTF-8), too large or one too many.
 api = APIBlueprint(
     "api",
     __name__,
     url_prefix="/api",
-    abp_responses={413: ErrorResponse, 429: ErrorResponse},
+    abp_responses={400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse},
 )
 register_api_error_handlers(api)
 api.before_request(check_token_before_validation)
