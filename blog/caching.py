@@ -10,12 +10,13 @@ No key is ever deleted or cleared (old entries are simply not read again), so no
 find "its" key re-set by another one and take that for a failure: every line logged is Redis
 failing.
 
-Freshness comes from the database, not from clearing keys: every transaction that writes raises
-the content version (one row, :data:`blog.models.content_version`) as its last statement, and
-cached values are stored under their key and the version they were computed at. A request reads
-the version once, so a write committed by any process (another worker, another instance with its
-own memory cache, the CLI) shows on the next page load everywhere; old entries are never read
-again and expire after ``CACHE_DEFAULT_TIMEOUT``.
+Freshness comes from the database, not from clearing keys: every transaction that writes content
+(any table but :data:`UNVERSIONED_TABLES`) raises the content version (one row,
+:data:`blog.models.content_version`) as its last statement, and cached values are stored under
+their key and the version they were computed at. A request reads the version once, so a write
+committed by any process (another worker, another instance with its own memory cache, the CLI)
+shows on the next page load everywhere; old entries are never read again and expire after
+``CACHE_DEFAULT_TIMEOUT``.
 
 Why it is safe: the version is raised inside the writing transaction, so a reader that sees the
 new version also sees the new rows. A reader that read the old version just before the commit
@@ -40,6 +41,10 @@ from blog.sql import insert_ignoring_conflicts
 
 WROTE = "blog.wrote"
 """The session's ``info`` key that says its transaction has written something."""
+
+UNVERSIONED_TABLES = frozenset({content_version.name, "sign_ins"})
+"""Tables no cached value is computed from: writing only these raises no version (a sign-in or
+sign-out would otherwise make every cached value be computed again)."""
 
 HEALTH = "blog.cache_health"
 """The app's ``extensions`` key of its :class:`CacheHealth`."""
@@ -136,9 +141,14 @@ def raise_content_version(session: Session) -> None:
         insert_ignoring_conflicts(content_version, [{"id": CONTENT_VERSION_ID, "version": 1}])
 
 
+def _is_content(instance) -> bool:
+    return sa.inspect(instance).mapper.persist_selectable.name not in UNVERSIONED_TABLES
+
+
 @event.listens_for(Session, "before_flush")
 def _note_flushed_changes(session: Session, flush_context, instances) -> None:
-    if session.new or session.dirty or session.deleted:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(_is_content(instance) for instance in changed):
         session.info[WROTE] = True
 
 
@@ -147,7 +157,7 @@ def _note_statements(state) -> None:
     """INSERT, UPDATE and DELETE statements the session runs directly (seeding, merging tags)."""
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if table is not content_version:
+        if getattr(table, "name", None) not in UNVERSIONED_TABLES:
             state.session.info[WROTE] = True
 
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from blog import caching
 from blog.domain import posts, queries, social, tags
 from blog.extensions import cache, db
-from blog.models import Post, PostStatus, PostTag, Tag, content_version
+from blog.models import Post, PostStatus, PostTag, SignIn, Tag, content_version
 from tests.factories import PostFactory, UserFactory
-from tests.helpers import app_on, make_app
+from tests.helpers import AuthActions, app_on, make_app
 from tests.servers import REDIS, flask, free_port, require_redis
 
 
@@ -65,6 +65,21 @@ def test_each_writing_transaction_raises_the_version_once_and_reading_raises_not
     assert version() == before + 1
     social.follow(UserFactory(), author)
     assert version() == before + 3  # the follower's row, then the follow
+
+
+def test_signing_in_and_out_raises_no_version(cached_app):
+    """A sign-in changes nothing cached: it must not make every cached value be computed again."""
+    user = UserFactory()
+    before = version()
+    auth = AuthActions(cached_app.test_client())
+    assert auth.login(user.username).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 1
+    assert auth.logout().status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
+    assert version() == before
+    user.bio = "a change"
+    db.session.commit()
+    assert version() == before + 1
 
 
 def test_a_write_by_another_app_with_its_own_memory_cache_shows_at_once(cached_app, database_url):
