@@ -126,7 +126,8 @@ def authenticate(login: Any, password: Any) -> User | None:
     """
     if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
         return None
-    if has_unstorable_characters(password):
+    # No account has a longer password: refused before its characters are read or hashed.
+    if len(password) > PASSWORD_MAX or has_unstorable_characters(password):
         return None
     try:
         login = clean_text(login, "login", max_length=EMAIL_MAX)

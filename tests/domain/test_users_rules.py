@@ -218,6 +218,7 @@ def test_a_login_with_an_at_sign_is_only_ever_an_email(db):
         ("", PASSWORD),
         ("carol", "with\x00nul"),
         ("x" * (EMAIL_MAX + 1), PASSWORD),
+        ("carol", "x" * (users.PASSWORD_MAX + 1)),  # longer than any account's password
     ],
 )
 def test_missing_or_malformed_credentials_match_no_one_and_cost_no_hash(
@@ -226,6 +227,12 @@ def test_missing_or_malformed_credentials_match_no_one_and_cost_no_hash(
     UserFactory(username="carol")
     assert users.authenticate(login, password) is None
     assert count_password_checks == []
+
+
+def test_a_password_of_the_longest_length_allowed_signs_in(db):
+    longest = "p" * users.PASSWORD_MAX
+    UserFactory(username="carol").set_password(longest)
+    assert users.authenticate("carol", longest).username == "carol"
 
 
 def test_a_wrong_password_is_none_even_for_a_disabled_account(db):
