@@ -38,9 +38,10 @@ def _cores() -> int:
 # Render, Railway and Heroku hand out the port in PORT and expect 0.0.0.0, not loopback.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
-# Capped so a big host doesn't exhaust the database's connection limit (each worker holds its own
-# pool).
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * _cores() + 1, 8))
+# Capped so a big host doesn't exhaust the database's connection limit: each gevent worker may
+# use its whole pool at once (15 connections by default), and 6 x 15 stays under PostgreSQL's
+# default of 100.
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * _cores() + 1, 6))
 
 # Most recipes put gunicorn straight on the internet, where a client may send its request slowly
 # or stop halfway. A sync worker serves one connection at a time, so two uploads stalled after a

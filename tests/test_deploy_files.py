@@ -145,10 +145,15 @@ def test_gunicorn_conf_reads_dotenv_below_the_real_environment(monkeypatch, tmp_
     assert settings["bind"] == "0.0.0.0:1234"
 
 
+def test_a_big_host_starts_no_more_workers_than_the_database_has_connections_for(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert gunicorn_settings(monkeypatch)["workers"] == 6
+
+
 def test_gunicorn_conf_defaults(monkeypatch):
     settings = gunicorn_settings(monkeypatch)
     assert settings["bind"] == "0.0.0.0:8000"
-    assert 3 <= settings["workers"] <= 8
+    assert 3 <= settings["workers"] <= 6  # 6 pools of 15 fit in PostgreSQL's 100 connections
     assert settings["loglevel"] == "info"
     assert settings["accesslog"] == "-" and settings["errorlog"] == "-"
     assert settings["forwarded_allow_ips"] == "127.0.0.1"
