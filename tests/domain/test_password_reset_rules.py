@@ -50,6 +50,24 @@ def test_a_disabled_account_gets_no_reset_link(alice):
     assert password_reset.account_to_reset("alice@example.com") is None
 
 
+def test_a_request_for_an_account_is_its_address_name_and_link(alice):
+    request = password_reset.request_reset(" ALICE@example.com")
+    assert (request.recipient, request.username) == ("alice@example.com", "alice")
+    assert user_for_token(request.token) == alice
+
+
+@pytest.mark.parametrize("email", ["NoBody@Example.com", None, 5])
+def test_a_request_for_no_account_is_a_link_made_alike_for_no_one(app, alice, email):
+    """As much work as a real link: a stamp (the one no account has) and the digest of the
+    address, lower-cased as an account's is, signed; it goes to no one and opens nothing."""
+    request = password_reset.request_reset(email)
+    assert (request.recipient, request.username) == (None, "")
+    digest = password_reset._email_digest(User(email=str(email)))
+    payload = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=SALT).loads(request.token)
+    assert payload == [password_reset.NOBODY_STAMP, digest]
+    assert refused(request.token) == NOT_VALID
+
+
 def test_a_link_names_its_account(alice):
     assert user_for_token(make_token(alice)) == alice
 

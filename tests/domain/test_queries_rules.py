@@ -342,6 +342,16 @@ def test_a_tag_is_found_by_its_name_in_any_case(ann):
     assert queries.get_tag("PyThOn").name == "python"
 
 
+def test_a_tag_only_drafts_carry_is_not_found_while_other_tags_are_public(ann):
+    """Whether *this* tag is on a published post counts, not whether any tag is."""
+    PostFactory(author=ann, tags=["python"])
+    DraftFactory(author=ann, tags=["secret"])
+    assert queries.get_tag("python").name == "python"
+    with pytest.raises(NotFound) as error:
+        queries.get_tag("secret")
+    assert (str(error.value), error.value.subject) == ("No such tag.", "tag")
+
+
 @pytest.mark.parametrize("name", ["nothing", "", "a/b", "nul\x00"])
 def test_no_such_tag_is_not_found(ann, name):
     PostFactory(tags=["python"])

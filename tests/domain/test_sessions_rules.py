@@ -176,3 +176,15 @@ def test_pruning_deletes_every_ended_sign_in_and_counts_them(ann, bob):
     assert sessions.user_for(live) is bob
     assert all(sessions.user_for(k) is None for k in (expired, before_the_change, raced))
     assert sessions.prune() == 0
+
+
+def test_a_sign_in_has_ended_at_the_instant_it_expires(ann, monkeypatch):
+    """``expires_at`` is the first instant it no longer signs in, and pruning deletes it then."""
+    key = sessions.start(ann)
+    row = rows()[0]
+    expiry = row.expires_at
+    monkeypatch.setattr(sessions, "utcnow", lambda: expiry - timedelta(microseconds=1))
+    assert sessions.user_for(key) is ann and sessions.prune() == 0
+    monkeypatch.setattr(sessions, "utcnow", lambda: expiry)
+    assert sessions.user_for(key) is None
+    assert sessions.prune() == 1 and rows() == []
