@@ -115,6 +115,7 @@ def test_the_admin_panel_works_under_the_content_security_policy(content, new_pa
     # A post's details, narrowed with the details filter.
     _search(page, url, "posts", f"{PREFIX} sample 1")
     page.get_by_title("View Record").click()
+    page.wait_for_load_state("load")  # the filter reacts to keys only once its script has run
     expect(page.locator("table.searchable tr:visible")).not_to_have_count(1)
     page.get_by_label("Filter").press_sequentially("slug")
     expect(page.locator("table.searchable tr:visible")).to_have_count(1)
