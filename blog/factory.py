@@ -142,9 +142,10 @@ def register_admin(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from blog import templating
+    from blog import metadata, templating
 
     templating.init_app(app)
+    metadata.init_app(app)
 
 
 def register_shell_context(app: Flask) -> None:
