@@ -82,15 +82,12 @@ def first_image(html: str, base: str) -> str | None:
     return url if url.startswith(("https://", "http://")) else None
 
 
-def _site_base() -> str:
-    return absolute_url("main.home") or request.url_root
-
-
 def post_metadata(post) -> dict:
     """A post page's OpenGraph, Twitter and ``BlogPosting`` values, from what it shows already."""
     url = absolute_url("posts.show", slug=post.slug)
     author_url = absolute_url("users.profile", username=post.author.username)
-    image = first_image(post.body_html, _site_base())
+    # Without a trusted base a relative image stays relative, so it is left out.
+    image = first_image(post.body_html, absolute_url("main.home") or "")
     description = post.description or post.title
     site_name = current_app.config["BLOG_TITLE"]
     published = iso_datetime(post.published_at)

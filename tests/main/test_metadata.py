@@ -218,3 +218,16 @@ def test_the_main_pages_have_titles_and_descriptions_of_their_own(client, settin
         meta_names(client.get(path))["description"] for path in paths if "page" not in path
     ]
     assert len(set(descriptions)) == len(descriptions), descriptions
+
+
+def test_production_without_site_url_names_no_address_a_forged_host_chose(app, client, monkeypatch):
+    # Read while serving by the metadata alone (the rest of production is built at start).
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    a_post(body="![a cup](/static/cup.png)")
+    response = client.get("/posts/green-tea", headers={"Host": "evil.example"})
+    assert "evil.example" not in response.get_data(as_text=True)
+    assert canonical(response) is None
+    properties = dict(og_values(metadata(response)))
+    assert "og:url" not in properties
+    assert "article:author" not in properties
+    assert properties["og:title"] == "Green tea"
