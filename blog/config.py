@@ -88,6 +88,8 @@ class Config:
     CORS_ORIGINS = ""
     BLOG_TITLE = "Blog"
     BLOG_DESCRIPTION = "Stories, notes and ideas."
+    FEED_POSTS = 20
+    WEBSUB_HUB = ""
 
 
 class DevelopmentConfig(Config):
@@ -201,6 +203,11 @@ def setting_problem(config: Mapping[str, Any]) -> str | None:
         return "REDIS_URL must start with redis:// or rediss://"
     if str(config.get("LOG_LEVEL", "")).upper() not in LOG_LEVELS:
         return f"LOG_LEVEL: expected one of {', '.join(LOG_LEVELS)}, got {config['LOG_LEVEL']!r}"
+    feed_posts = config.get("FEED_POSTS", 20)
+    if not isinstance(feed_posts, int) or not 1 <= feed_posts <= 100:
+        return "FEED_POSTS must be between 1 and 100"
+    if (config.get("WEBSUB_HUB") or "").split("://")[0] not in ("", "http", "https"):
+        return "WEBSUB_HUB must be an http:// or https:// URL"
     return None
 
 

@@ -110,13 +110,17 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blog.auth.routes import bp as auth_bp
     from blog.comments.routes import bp as comments_bp
+    from blog.feeds.routes import bp as feeds_bp
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
     from blog.posts.routes import bp as posts_bp
     from blog.users.email_links import bp as email_links_bp
     from blog.users.routes import bp as users_bp
 
-    blueprints = (main_bp, auth_bp, posts_bp, comments_bp, users_bp, email_links_bp, health_bp)
+    blueprints = (
+        *(main_bp, auth_bp, posts_bp, comments_bp, users_bp, email_links_bp, health_bp),
+        feeds_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     register_api(app)

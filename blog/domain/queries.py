@@ -141,6 +141,13 @@ def tag_posts(tag: Tag, viewer: User | None, page: int, per_page: int) -> Pagina
     return page_of(published_posts(tag=tag.name), viewer, page, per_page)
 
 
+def newest_public_posts(limit: int, *, tag: str | None = None, author: str | None = None):
+    """The ``limit`` newest public posts (of a tag or an author), with their authors and tags, in
+    two statements whatever ``limit`` is: what a feed lists."""
+    statement = published_posts(tag=tag, author=author).limit(limit)
+    return list(db.session.scalars(statement).unique())
+
+
 def all_tag_names() -> list[str]:
     """Every tag in use on a published post, most used first."""
     return [name for name, _ in popular_tags(limit=None)]

@@ -1,0 +1,174 @@
+"""The feed URLs: ``/feed.<kind>``, ``/tags/<name>/feed.<kind>`` and ``/@<username>/feed.<kind>``
+for kind ``atom``, ``rss`` or ``json``. (``/feed`` is the signed-in reader's page, not a feed.)
+
+Readers poll feeds every few minutes, so each answer carries an ETag made of the content version
+(:func:`blog.caching.current_content_version`, raised by every committed write) and the feed's
+identity: a poll with it costs one small read and a 304, before any post is loaded. The built
+document is also cached at that version, so the first poller after a write pays for everyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, current_app, has_request_context, request, url_for
+
+from blog import caching
+from blog.domain import queries
+from blog.feeds import building, websub  # noqa: F401 (websub listens to post changes)
+
+bp = Blueprint("feeds", __name__)
+
+KINDS = "<any(atom, rss, json):kind>"
+MIMETYPES = {
+    "atom": "application/atom+xml",
+    "rss": "application/rss+xml",
+    "json": "application/feed+json",
+}
+MAX_AGE = 300
+NO_POSTS_YET = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def absolute(endpoint: str, **values) -> str:
+    """A URL on ``SITE_URL`` when it is set, else on the address the request came to (which
+    production's trusted hosts bound); outside a request, only on ``SITE_URL``."""
+    site_url = current_app.config["SITE_URL"].rstrip("/")
+    if site_url and not has_request_context():  # a ping from the command line or a worker
+        parts = urlsplit(site_url)
+        adapter = current_app.url_map.bind(
+            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
+        )
+        return adapter.build(endpoint, values, force_external=True)
+    if site_url:
+        return site_url + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.get(f"/feed.{KINDS}")
+def site(kind: str):
+    config = current_app.config
+    return _serve(
+        kind,
+        "site",
+        lambda: _channel(
+            kind,
+            config["BLOG_TITLE"],
+            config["BLOG_DESCRIPTION"],
+            absolute("main.home"),
+            absolute("feeds.site", kind=kind),
+            queries.newest_public_posts(config["FEED_POSTS"]),
+        ),
+    )
+
+
+@bp.get(f"/tags/<name>/feed.{KINDS}")
+def tag(name: str, kind: str):
+    def load():
+        tag = queries.get_tag(name)
+        return _channel(
+            kind,
+            f"#{tag.name} · {current_app.config['BLOG_TITLE']}",
+            f"Posts tagged {tag.name}",
+            absolute("main.tag", name=tag.name),
+            absolute("feeds.tag", name=tag.name, kind=kind),
+            queries.newest_public_posts(current_app.config["FEED_POSTS"], tag=tag.name),
+        )
+
+    return _serve(kind, f"tag:{name}", load)
+
+
+@bp.get(f"/@<username>/feed.{KINDS}")
+def author(username: str, kind: str):
+    def load():
+        author = queries.get_author(username)
+        return _channel(
+            kind,
+            f"{author.username} · {current_app.config['BLOG_TITLE']}",
+            author.bio or f"Posts by {author.username}",
+            absolute("users.profile", username=author.username),
+            absolute("feeds.author", username=author.username, kind=kind),
+            queries.newest_public_posts(current_app.config["FEED_POSTS"], author=author.username),
+        )
+
+    return _serve(kind, f"author:{username}", load)
+
+
+TITLES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
+OFFERED = {"main.home": ("feeds.site", ()), "main.tag": ("feeds.tag", ("name",))}
+OFFERED["users.profile"] = ("feeds.author", ("username",))
+
+
+@bp.app_template_global()
+def feed_links() -> list[dict[str, str]]:
+    """The feeds of the page being shown, for its autodiscovery links: the site's on the home
+    page, a tag's on its page, an author's on their profile; none elsewhere."""
+    endpoint, names = OFFERED.get(request.endpoint or "", (None, ()))
+    if endpoint is None:
+        return []
+    values = {name: (request.view_args or {})[name] for name in names}
+    return [
+        {
+            "type": MIMETYPES[kind],
+            "title": TITLES[kind],
+            "href": url_for(endpoint, kind=kind, **values),
+        }
+        for kind in MIMETYPES
+    ]
+
+
+def _channel(kind, title, description, home_url, self_url, posts) -> building.Channel:
+    entries = [
+        building.Entry.of(
+            post,
+            absolute("posts.show", slug=post.slug),
+            absolute("users.profile", username=post.author.username),
+        )
+        for post in posts
+    ]
+    return building.Channel(
+        title=title,
+        description=description,
+        home_url=home_url,
+        self_url=self_url,
+        updated=max((entry.updated for entry in entries), default=NO_POSTS_YET),
+        entries=entries,
+        hub=current_app.config["WEBSUB_HUB"],
+    )
+
+
+def _render(kind: str, channel: building.Channel) -> bytes:
+    if kind == "atom":
+        return building.atom(channel)
+    if kind == "rss":
+        return building.rss(channel)
+    return current_app.json.dumps(building.json_feed(channel)).encode()
+
+
+def _serve(kind: str, identity: str, load) -> Response:
+    version = caching.current_content_version()
+    config = current_app.config
+    facts = f"{version}|{kind}|{identity}|{config['FEED_POSTS']}|{config['WEBSUB_HUB']}"
+    etag = hashlib.sha256(f"{facts}|{request.host_url}".encode()).hexdigest()[:32]
+    if version is not None and etag in request.if_none_match:
+        return _answer(Response(status=304), etag, None)
+
+    def build():
+        channel = load()
+        return _render(kind, channel), channel.updated
+
+    body, updated = caching.remember(f"feed:{etag}", build, timeout=MAX_AGE * 12)
+    response = Response(body, content_type=f"{MIMETYPES[kind]}; charset=utf-8")
+    if version is None:  # nothing to key on: the document itself is the version
+        etag = hashlib.sha256(body).hexdigest()[:32]
+    return _answer(response, etag, updated).make_conditional(request)
+
+
+def _answer(response: Response, etag: str, updated: datetime | None) -> Response:
+    response.set_etag(etag)
+    if updated is not None:
+        response.last_modified = updated
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    return response

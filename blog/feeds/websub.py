@@ -1,0 +1,100 @@
+"""WebSub publishing: with ``WEBSUB_HUB`` set, the hub is told which feeds changed.
+
+The changes are noted on the database session itself (SQLAlchemy's flush and commit events), so
+every way a post changes (site, API, admin, command line) pings alike, and only once the change
+is committed: a rolled-back edit pings nothing. The ping goes out on a thread of its own, as
+mail does (:mod:`blog.mail`), so a slow or unreachable hub never slows or fails the request; a
+failure is logged for the operator.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from blog.models import Post, PostStatus
+
+CHANGED = "websub_changed_feeds"
+THREAD_NAME = "blog-websub"
+TIMEOUT = 10
+KINDS = ("atom", "rss", "json")
+
+
+def _hub() -> str:
+    return current_app.config.get("WEBSUB_HUB", "") if has_app_context() else ""
+
+
+def _was_public(post: Post) -> bool:
+    history = inspect(post).attrs.status.history
+    return post.is_public or PostStatus.PUBLISHED in (history.deleted or ())
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changed_posts(session: Session, flush_context, instances) -> None:
+    if not _hub():
+        return
+    changed = session.info.setdefault(CHANGED, set())
+    posts = [o for o in (*session.new, *session.dirty, *session.deleted) if isinstance(o, Post)]
+    for post in posts:
+        if post in session.dirty and not session.is_modified(post):
+            continue
+        if not _was_public(post) or post.author is None:
+            continue
+        changed.add(("feeds.site", ()))
+        changed.add(("feeds.author", (("username", post.author.username),)))
+        for name in post.tag_names:
+            changed.add(("feeds.tag", (("name", name),)))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(CHANGED, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _ping_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    changed = session.info.pop(CHANGED, None)
+    hub = _hub()
+    if not changed or not hub:
+        return
+    from blog.feeds.routes import absolute
+
+    try:
+        urls = [
+            absolute(endpoint, kind=kind, **dict(values))
+            for endpoint, values in sorted(changed)
+            for kind in KINDS
+        ]
+    except RuntimeError as error:  # no request and no SITE_URL: no address to tell the hub
+        current_app.logger.warning("WebSub ping not sent: %s", error)
+        return
+    ping(hub, urls)
+
+
+def ping(hub: str, urls: list[str]) -> threading.Thread:
+    """Tell ``hub`` that ``urls`` changed, in the background; the thread is returned for tests."""
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_send, args=(app, hub, urls), name=THREAD_NAME)
+    thread.start()
+    return thread
+
+
+def _send(app: Flask, hub: str, urls: list[str]) -> None:
+    for url in urls:
+        data = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode()
+        request = urllib.request.Request(hub, data=data, method="POST")
+        try:
+            # The hub is the operator's WEBSUB_HUB, checked to be an http(s) URL at start.
+            with urllib.request.urlopen(request, timeout=TIMEOUT):  # nosec B310
+                pass
+        except (OSError, ValueError) as error:  # URLError and HTTPError are OSErrors
+            app.logger.error("WebSub ping of %s for %s failed: %s", hub, url, error)
