@@ -48,7 +48,8 @@ def _note_changed_posts(session: Session, flush_context, instances) -> None:
             continue
         changed.add(("feeds.site", ()))
         changed.add(("feeds.author", (("username", post.author.username),)))
-        for name in post.tag_names:
+        removed = inspect(post).attrs.post_tags.history.deleted or ()
+        for name in {*post.tag_names, *(post_tag.tag.name for post_tag in removed)}:
             changed.add(("feeds.tag", (("name", name),)))
 
 

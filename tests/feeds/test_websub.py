@@ -122,6 +122,18 @@ def test_a_draft_saved_pings_nothing_and_publishing_it_does(settings, app, clien
         assert pinged_urls(received, 6) == feeds_of("/", "/@writer/")
 
 
+def test_a_tag_taken_off_a_post_has_its_feed_pinged_too(settings, client, db):
+    api = Api(client)
+    api.token = api.sign_up("writer")
+    article = api.write(tagList=["old"])
+    with hub() as (url, received):
+        settings(WEBSUB_HUB=url)
+        changes = {"article": {"tagList": ["new"]}}
+        assert api.put(f"/articles/{article['slug']}", changes).status_code == 200
+        expected = feeds_of("/", "/tags/old/", "/tags/new/", "/@writer/")
+        assert pinged_urls(received, 12) == expected
+
+
 def test_a_change_outside_any_request_pings_on_site_url(settings, app, db):
     """The command line and background work have no request: the feeds are on SITE_URL."""
     writer = UserFactory(username="writer")
