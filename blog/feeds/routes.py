@@ -29,6 +29,8 @@ MIMETYPES = {
 }
 MAX_AGE = 300
 NO_POSTS_YET = datetime(2000, 1, 1, tzinfo=UTC)
+FEED_SETTINGS = ("FEED_POSTS", "WEBSUB_HUB", "SITE_URL", "BLOG_TITLE", "BLOG_DESCRIPTION")
+"""The settings a feed's document depends on: changing one (and restarting) changes its ETag."""
 
 
 def absolute(endpoint: str, **values) -> str:
@@ -149,8 +151,9 @@ def _render(kind: str, channel: building.Channel) -> bytes:
 def _serve(kind: str, identity: str, load) -> Response:
     version = caching.current_content_version()
     config = current_app.config
-    facts = f"{version}|{kind}|{identity}|{config['FEED_POSTS']}|{config['WEBSUB_HUB']}"
-    etag = hashlib.sha256(f"{facts}|{request.host_url}".encode()).hexdigest()[:32]
+    settings = [config[name] for name in FEED_SETTINGS]
+    facts = [version, kind, identity, request.host_url, *settings]
+    etag = hashlib.sha256(repr(facts).encode()).hexdigest()[:32]
     if version is not None and etag in request.if_none_match:
         return _answer(Response(status=304), etag, None)
 

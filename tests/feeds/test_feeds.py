@@ -207,6 +207,18 @@ def test_polling_again_unchanged_is_a_304_until_a_post_changes(client, writer, k
     assert changed.headers["ETag"] != etag
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [{"SITE_URL": "https://blog.example.org"}, {"BLOG_TITLE": "Renamed"}, {"FEED_POSTS": 5}],
+)
+def test_a_setting_the_document_depends_on_changes_its_etag(settings, client, writer, setting):
+    PostFactory(author=writer)
+    etag = client.get("/feed.atom").headers["ETag"]
+    settings(**setting)
+    again = client.get("/feed.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag
+
+
 def test_each_feed_has_an_etag_of_its_own(client, writer):
     PostFactory(author=writer, tags=["hostile"])
     etags = {client.get(path).headers["ETag"] for kind in KINDS for path in feed_paths(kind)}
