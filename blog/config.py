@@ -38,6 +38,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
     POSTS_PER_PAGE = 10
+    SITEMAP_URLS_PER_FILE = 50_000
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None

@@ -114,12 +114,14 @@ def register_blueprints(app: Flask) -> None:
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
     from blog.posts.routes import bp as posts_bp
+    from blog.seo.routes import bp as seo_bp
     from blog.users.email_links import bp as email_links_bp
     from blog.users.routes import bp as users_bp
 
     blueprints = (
         *(main_bp, auth_bp, posts_bp, comments_bp, users_bp, email_links_bp, health_bp),
         feeds_bp,
+        seo_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
