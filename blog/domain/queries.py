@@ -7,6 +7,7 @@ the page size, so a page's query count never grows with its content.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -250,3 +251,44 @@ def _post_at(slug: str) -> Post | None:
     if not NAME_PATTERN.match(slug):
         return None
     return db.session.scalar(sa.select(Post).where(Post.slug == slug).options(*_card_options()))
+
+
+def _utc_year_and_month() -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """The year and month of ``published_at`` in UTC. PostgreSQL extracts from a timestamptz in
+    the session's time zone, so it is turned into UTC wall time first (with a literal, not a
+    bound parameter, so the GROUP BY repeats the very same expression)."""
+    published = Post.published_at
+    if db.session.get_bind().dialect.name == "postgresql":
+        published = sa.func.timezone(sa.literal_column("'UTC'"), published)
+    return sa.extract("year", published), sa.extract("month", published)
+
+
+def archive_months() -> list[tuple[int, int, int]]:
+    """``(year, month, published posts)`` for every month with one, newest first: one GROUP BY,
+    cached at the current content version like the tag counts."""
+    return caching.remember("archive-months", _count_months)
+
+
+def _count_months() -> list[tuple[int, int, int]]:
+    year, month = _utc_year_and_month()
+    statement = (
+        sa.select(year, month, sa.func.count(Post.id))
+        .where(Post.is_public)
+        .group_by(year, month)
+        .order_by(year.desc(), month.desc())
+    )
+    return [(int(y), int(m), count) for y, m, count in db.session.execute(statement)]
+
+
+def month_posts(year: int, month: int, viewer: User | None, page: int, per_page: int):
+    """The posts published in ``month`` of ``year`` (UTC), newest first, read through the
+    index on publication time; a month without any, or no month at all, is :class:`NotFound`."""
+    if not (1 <= year <= 9998 and 1 <= month <= 12):
+        raise NotFound("No such month.", "archive")
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    statement = published_posts().where(Post.published_at >= start, Post.published_at < end)
+    posts = page_of(statement, viewer, page, per_page)
+    if not posts.total:
+        raise NotFound("No posts that month.", "archive")
+    return posts

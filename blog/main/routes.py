@@ -1,3 +1,5 @@
+import calendar
+
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
@@ -29,3 +31,28 @@ def tag(name: str):
     tag = queries.get_tag(name)
     posts = queries.tag_posts(tag, current_user, *_page_args())
     return render_template("main/tag.html", tag=tag, posts=posts)
+
+
+@bp.get("/tags")
+def tags():
+    return render_template("main/tags.html", tags=queries.popular_tags(limit=None))
+
+
+@bp.get("/archive")
+def archive():
+    years: dict[int, list[tuple[int, int]]] = {}
+    for year, month, count in queries.archive_months():
+        years.setdefault(year, []).append((month, count))
+    return render_template("main/archive.html", years=years, month_names=calendar.month_name)
+
+
+@bp.get("/archive/<int:year>/<int:month>")
+def archive_month(year: int, month: int):
+    posts = queries.month_posts(year, month, current_user, *_page_args())
+    return render_template(
+        "main/archive_month.html",
+        year=year,
+        month=month,
+        posts=posts,
+        month_names=calendar.month_name,
+    )

@@ -31,6 +31,9 @@ def test_every_page_runs_without_errors_or_blocked_code(content, new_page, page_
     tag = reader.locator("a[href^='/tags/']").first.get_attribute("href")
     for path in (post, tag, "/@demo1", "/@demo1/favorites", "/login", "/register"):
         visit(reader, path, who="anonymous")
+    visit(reader, "/tags", who="anonymous")
+    visit(reader, "/archive", who="anonymous")
+    visit(reader, reader.locator(".archive-months a").first.get_attribute("href"), who="anonymous")
     visit(reader, "/reset-password", who="anonymous")
     undo = URLSafeTimedSerializer(content.env["SECRET_KEY"], salt=account_changes.UNDO_SALT)
     visit(reader, "/email/undo/" + undo.dumps([1, ADMIN[1], "new@example.com"]), who="anonymous")
