@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
+from blog.domain import queries
 from tests.factories import DraftFactory, PostFactory
 
 
@@ -94,3 +96,12 @@ def test_the_tag_page_still_answers_beside_the_index(client, db):
     PostFactory(tags=["python"])
     assert client.get("/tags/python").status_code == 200
     assert client.get("/tags/nothing").status_code == 404
+
+
+def test_months_are_counted_in_utc_whatever_the_database_sessions_time_zone(db):
+    """PostgreSQL extracts a timestamptz's month in the session's zone; at UTC+14 a post of
+    31 January 23:00 UTC would count in February."""
+    PostFactory(published_at=_at(2024, 1, 31, 23))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL TIME ZONE 'Pacific/Kiritimati'"))
+    assert queries._count_months() == [(2024, 1, 1)]
