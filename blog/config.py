@@ -133,6 +133,7 @@ FIXED_SETTINGS = frozenset(
         "RATELIMIT_HEADERS_ENABLED",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
         "RATELIMIT_SWALLOW_ERRORS",
+        "SITEMAP_URLS_PER_FILE",  # the sitemap protocol's limit; lower only in tests
     }
 )
 """Settings the code relies on as they are; the environment can't change them."""
