@@ -27,7 +27,6 @@ DISALLOWED = (
     "/settings",
     "/write",
     "/posts/*/edit",
-    "/feed",
     "/search",
     "/login",
     "/register",
@@ -35,7 +34,10 @@ DISALLOWED = (
     "/email/",
     "/api/",
 )
-"""Pages of an account, of the editor, of search results and of the API: nothing to index."""
+"""Pages of an account, of the editor, of search results and of the API: nothing to index. The
+signed-in reader's ``/feed`` is not named: robots rules match by prefix, so it would keep
+crawlers and feed services from ``/feed.atom`` and the other feeds too (crawlers are sent to
+``/login`` from it anyway)."""
 
 
 def public_url_for(endpoint: str, **values) -> str:

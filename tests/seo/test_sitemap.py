@@ -1,5 +1,6 @@
 """The sitemap index, its child sitemaps and robots.txt."""
 
+import urllib.robotparser
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET  # nosec B405
 
@@ -125,6 +126,22 @@ def test_robots_names_the_sitemap_and_keeps_crawlers_out_of_private_pages(client
     for path in ("/admin/", "/settings", "/write", "/posts/*/edit", "/search", "/api/"):
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
+
+
+def test_robots_lets_crawlers_read_the_feeds_and_the_public_pages(client):
+    rules = urllib.robotparser.RobotFileParser()
+    rules.parse(client.get("/robots.txt").get_data(as_text=True).splitlines())
+    for path in (
+        "/",
+        "/feed.atom",
+        "/feed.rss",
+        "/feed.json",
+        "/tags/x/feed.atom",
+        "/@a/feed.json",
+    ):
+        assert rules.can_fetch("AnyBot", path), path
+    for path in ("/admin/", "/settings", "/write", "/login", "/api/articles"):
+        assert not rules.can_fetch("AnyBot", path), path
 
 
 def test_statements_stay_the_same_with_more_posts(client, db, settings, count_statements):
