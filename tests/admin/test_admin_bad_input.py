@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from blog.admin import views
 from blog.admin.views import BaseAdminView
 from blog.models import User
 from tests.factories import CommentFactory, PostFactory, UserFactory
@@ -25,11 +26,7 @@ UNKNOWN_ID = "2147483647"  # an id, the largest the column holds, of no row
 BAD_SEARCHES = ["\x00", "tag\x00"]
 
 OFFERED_WHEN = {
-    "create_view": "can_create",
-    "edit_view": "can_edit",
-    "delete_view": "can_delete",
-    "details_view": "can_view_details",
-    "export": "can_export",
+    **views.OFFERED_WHEN,
     "ajax_lookup": "_form_ajax_refs",
     "ajax_update": "column_editable_list",
 }
