@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, has_request_context, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from blog import caching
 from blog.domain import queries
 from blog.feeds import building, websub  # noqa: F401 (websub listens to post changes)
+from blog.urls import public_url_for
 
 bp = Blueprint("feeds", __name__)
 
@@ -33,21 +33,6 @@ FEED_SETTINGS = ("FEED_POSTS", "WEBSUB_HUB", "SITE_URL", "BLOG_TITLE", "BLOG_DES
 """The settings a feed's document depends on: changing one (and restarting) changes its ETag."""
 
 
-def absolute(endpoint: str, **values) -> str:
-    """A URL on ``SITE_URL`` when it is set, else on the address the request came to (which
-    production's trusted hosts bound); outside a request, only on ``SITE_URL``."""
-    site_url = current_app.config["SITE_URL"].rstrip("/")
-    if site_url and not has_request_context():  # a ping from the command line or a worker
-        parts = urlsplit(site_url)
-        adapter = current_app.url_map.bind(
-            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
-        )
-        return adapter.build(endpoint, values, force_external=True)
-    if site_url:
-        return site_url + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
 @bp.get(f"/feed.{KINDS}")
 def site(kind: str):
     config = current_app.config
@@ -58,8 +43,8 @@ def site(kind: str):
             kind,
             config["BLOG_TITLE"],
             config["BLOG_DESCRIPTION"],
-            absolute("main.home"),
-            absolute("feeds.site", kind=kind),
+            public_url_for("main.home"),
+            public_url_for("feeds.site", kind=kind),
             queries.newest_public_posts(config["FEED_POSTS"]),
         ),
     )
@@ -73,8 +58,8 @@ def tag(name: str, kind: str):
             kind,
             f"#{tag.name} · {current_app.config['BLOG_TITLE']}",
             f"Posts tagged {tag.name}",
-            absolute("main.tag", name=tag.name),
-            absolute("feeds.tag", name=tag.name, kind=kind),
+            public_url_for("main.tag", name=tag.name),
+            public_url_for("feeds.tag", name=tag.name, kind=kind),
             queries.newest_public_posts(current_app.config["FEED_POSTS"], tag=tag.name),
         )
 
@@ -89,8 +74,8 @@ def author(username: str, kind: str):
             kind,
             f"{author.username} · {current_app.config['BLOG_TITLE']}",
             author.bio or f"Posts by {author.username}",
-            absolute("users.profile", username=author.username),
-            absolute("feeds.author", username=author.username, kind=kind),
+            public_url_for("users.profile", username=author.username),
+            public_url_for("feeds.author", username=author.username, kind=kind),
             queries.newest_public_posts(current_app.config["FEED_POSTS"], author=author.username),
         )
 
@@ -124,8 +109,8 @@ def _channel(kind, title, description, home_url, self_url, posts) -> building.Ch
     entries = [
         building.Entry.of(
             post,
-            absolute("posts.show", slug=post.slug),
-            absolute("users.profile", username=post.author.username),
+            public_url_for("posts.show", slug=post.slug),
+            public_url_for("users.profile", username=post.author.username),
         )
         for post in posts
     ]

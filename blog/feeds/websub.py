@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from blog.models import Post, PostStatus
+from blog.urls import public_url_for
 
 CHANGED = "websub_changed_feeds"
 THREAD_NAME = "blog-websub"
@@ -67,11 +68,9 @@ def _ping_after_commit(session: Session) -> None:
     hub = _hub()
     if not changed or not hub:
         return
-    from blog.feeds.routes import absolute
-
     try:
         urls = [
-            absolute(endpoint, kind=kind, **dict(values))
+            public_url_for(endpoint, kind=kind, **dict(values))
             for endpoint, values in sorted(changed)
             for kind in KINDS
         ]

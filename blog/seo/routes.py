@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET  # nosec B405
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 
 from blog.domain import sitemaps
+from blog.urls import public_url_for
 
 bp = Blueprint("seo", __name__)
 
@@ -38,15 +39,6 @@ DISALLOWED = (
 signed-in reader's ``/feed`` is not named: robots rules match by prefix, so it would keep
 crawlers and feed services from ``/feed.atom`` and the other feeds too (crawlers are sent to
 ``/login`` from it anyway)."""
-
-
-def public_url_for(endpoint: str, **values) -> str:
-    """An absolute URL on ``SITE_URL`` when it is set, else on the address the request came
-    to (a blog without one has no other name for itself)."""
-    site_url = current_app.config["SITE_URL"].rstrip("/")
-    if site_url:
-        return site_url + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _w3c(moment: datetime) -> str:
