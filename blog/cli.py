@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import sessions, users
+from blog.domain import search, sessions, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -97,6 +97,16 @@ def prune_sign_ins() -> None:
     or "sign out everywhere"). Each account's are deleted anyway when it next signs in: this is
     for the accounts that never come back, e.g. from a daily cron job."""
     click.echo(f"Deleted {sessions.prune()} ended sign-ins.")
+
+
+@blog_cli.command("reindex-search")
+def reindex_search() -> None:
+    """Index every published post again, in one transaction: needed after SEARCH_LANGUAGE
+    changes (words are stored stemmed in that language). Searches keep answering meanwhile,
+    from the old index, until it commits."""
+    indexed = search.index.rebuild(db.session, current_app.config["SEARCH_LANGUAGE"])
+    db.session.commit()
+    click.echo(f"Indexed {indexed} published posts for search.")
 
 
 @blog_cli.command("check-deploy")

@@ -17,10 +17,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import snowballstemmer
+
 KNOWN_INSECURE_SECRETS = frozenset(
     {"dev", "development", "secret", "changeme", "change-me", "insecure-dev-key", "test-secret"}
 )
 MIN_SECRET_BYTES = 32
+SEARCH_LANGUAGES = frozenset(snowballstemmer.algorithms())
+"""What ``SEARCH_LANGUAGE`` may be: the languages Snowball stems."""
+
 SECRET_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 
 
@@ -91,6 +96,7 @@ class Config:
     BLOG_DESCRIPTION = "Stories, notes and ideas."
     FEED_POSTS = 20
     WEBSUB_HUB = ""
+    SEARCH_LANGUAGE = "english"
 
 
 class DevelopmentConfig(Config):
@@ -210,6 +216,8 @@ def setting_problem(config: Mapping[str, Any]) -> str | None:
         return "FEED_POSTS must be between 1 and 100"
     if (config.get("WEBSUB_HUB") or "").split("://")[0] not in ("", "http", "https"):
         return "WEBSUB_HUB must be an http:// or https:// URL"
+    if config.get("SEARCH_LANGUAGE", "english") not in SEARCH_LANGUAGES:
+        return f"SEARCH_LANGUAGE must be one of {', '.join(sorted(SEARCH_LANGUAGES))}"
     return None
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from blog import caching, cli, errors, hardening, limits, logs, mail
 from blog import config as cfg
 from blog.api import documentation
+from blog.domain.search import backends as search_backends
 from blog.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -100,7 +101,13 @@ def register_extensions(app: Flask) -> None:
     caching.init_app(app)
     mail.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(MIGRATIONS_DIR),
+        render_as_batch=True,
+        include_name=search_backends.not_an_index_table,
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -114,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
     from blog.posts.routes import bp as posts_bp
+    from blog.search.routes import bp as search_bp
     from blog.seo.routes import bp as seo_bp
     from blog.users.email_links import bp as email_links_bp
     from blog.users.routes import bp as users_bp
@@ -122,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         *(main_bp, auth_bp, posts_bp, comments_bp, users_bp, email_links_bp, health_bp),
         feeds_bp,
         seo_bp,
+        search_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

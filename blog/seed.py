@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from werkzeug.security import generate_password_hash
 
+from blog.domain import search
 from blog.domain.slugs import SUFFIX_ROOM, private_slug
 from blog.domain.tags import get_or_create_tags
 from blog.extensions import db
@@ -207,6 +208,7 @@ def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
                 db.session.execute(sa.insert(PostTag), links)
             published_ids = [i for i, row in zip(ids, rows, strict=True) if row["published_at"]]
             _seed_reactions(rng, published_ids, author_ids, comment_pool, now)
+            search.index.refresh_later(db.session, published_ids)
             db.session.commit()
             bar.update(count)
     return missing

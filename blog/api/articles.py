@@ -4,7 +4,7 @@ from blog.api import schemas, shapes
 from blog.api.blueprint import api
 from blog.api.respond import ERRORS, TOKEN, no_content, respond
 from blog.api.tokens import api_user, require_api_user, token_required
-from blog.domain import posts, queries, social
+from blog.domain import posts, queries, search, social
 from blog.domain.stats import attach_post_stats
 
 articles_tag = Tag(name="Articles")
@@ -34,13 +34,18 @@ def _window(statement, offset: int, limit: int):
     tags=[articles_tag],
     summary="Recent articles",
     responses=MANY,
-    openapi_extensions=schemas.LIMIT_EXTENSION,
+    openapi_extensions={
+        "x-extension": f"{schemas.LIMIT_EXTENSION['x-extension']}; q searches (full text)"
+    },
 )
 def list_articles(query: schemas.ArticleListQuery):
-    """Newest first, optionally by tag, author or who favorited them; `articlesCount` counts all
-    matches, not just this page."""
+    """Newest first, optionally by tag, author or who favorited them, or best match first for a
+    search (`q`; blank is no search); `articlesCount` counts all matches, not just this page."""
     statement = queries.published_posts(
-        tag=query.tag, author=query.author, favorited_by=query.favorited
+        tag=query.tag,
+        author=query.author,
+        favorited_by=query.favorited,
+        matching=search.read_query(query.q) if query.q and query.q.strip() else None,
     )
     return _window(statement, query.offset, query.limit)
 

@@ -127,7 +127,18 @@ def _offset() -> Any:
     return Field(0, ge=0, le=MAX_OFFSET, description="How many articles to skip.")
 
 
+SEARCH_EXTENSION = (
+    "x-extension: a full-text search over title, description, body and tags, as the site's "
+    'search box reads it: words (all needed), "exact phrases", -excluded, and or between two. '
+    "With it, articles come best match first; combinable with tag, author and favorited. "
+    "Never an error: a query of signs alone matches nothing."
+)
+
+
 class ArticleListQuery(Schema):
+    q: str | None = Field(
+        None, description=SEARCH_EXTENSION, json_schema_extra={"x-extension": True}
+    )
     tag: str | None = Field(None, description="Only articles with this tag.")
     author: str | None = Field(None, description="Only articles by this username.")
     favorited: str | None = Field(None, description="Only articles this username favorited.")

@@ -17,6 +17,7 @@ from flask_sqlalchemy.pagination import Pagination
 from blog import caching
 from blog.domain.errors import NotFound
 from blog.domain.permissions import can_edit_post, can_view_post
+from blog.domain.search import SearchQuery, narrow, read_query
 from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
@@ -62,10 +63,11 @@ def published_posts(
     author: str | None = None,
     favorited_by: str | None = None,
     followed_by: User | None = None,
+    matching: SearchQuery | None = None,
 ) -> sa.Select:
     """Published posts, newest first, narrowed by any of: a tag name, an author's username, the
-    username of someone who favorited them, the reader whose followed authors wrote them.
-    Unknown or malformed names simply match nothing."""
+    username of someone who favorited them, the reader whose followed authors wrote them, a
+    search (then best match first). Unknown or malformed names simply match nothing."""
     statement = _published()
     names = (tag, author, favorited_by)
     if any(name is not None and not NAME_PATTERN.match(name) for name in names):
@@ -84,6 +86,8 @@ def published_posts(
     if followed_by is not None:
         followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == followed_by.id)
         statement = statement.where(Post.author_id.in_(followed))
+    if matching is not None:
+        statement = narrow(statement, matching)
     return statement
 
 
@@ -113,6 +117,14 @@ def window_of(statement, viewer: User | None, offset: int, limit: int) -> tuple[
 
 def home_posts(viewer: User | None, page: int, per_page: int) -> Pagination:
     return page_of(published_posts(), viewer, page, per_page)
+
+
+def search_posts(
+    text: str, viewer: User | None, page: int, per_page: int
+) -> tuple[SearchQuery, Pagination]:
+    """The published posts matching what a reader typed, best first, and the query as read."""
+    query = read_query(text)
+    return query, page_of(published_posts(matching=query), viewer, page, per_page)
 
 
 def feed_posts(reader: User, page: int, per_page: int) -> Pagination:

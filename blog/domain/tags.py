@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from blog.domain import search
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 from blog.models import PostTag, Tag
@@ -95,6 +96,8 @@ def merge_tags(sources: list[Tag], target: Tag) -> Tag:
     source_ids = [tag.id for tag in sources if tag.id != target.id]
     if not source_ids:
         return target
+    tagged = sa.select(PostTag.post_id).where(PostTag.tag_id.in_(source_ids))
+    search.index.refresh_later(db.session, db.session.scalars(tagged))
     moved = (
         sa.select(PostTag.post_id, sa.literal(target.id), sa.func.min(PostTag.position))
         .where(PostTag.tag_id.in_(source_ids))

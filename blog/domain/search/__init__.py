@@ -1,0 +1,45 @@
+"""Full-text search over published posts: their title, description, body text and tags.
+
+- :mod:`.terms`: what a text is made of (stemmed, accent-folded words; CJK characters);
+- :mod:`.query`: what a reader typed, read like PostgreSQL's ``websearch_to_tsquery``;
+- :mod:`.backends`: SQLite FTS5 or PostgreSQL ``tsvector`` + GIN, matching and ranking;
+- :mod:`.index`: keeping the index true in the transaction of every change;
+- :mod:`.snippets`: the marked passage shown with each hit.
+
+Importing this package registers the index's session events.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import Markup
+
+from blog.domain.search import index
+from blog.domain.search.backends import backend_for
+from blog.domain.search.query import SearchQuery, parse
+from blog.domain.search.snippets import highlight, snippet
+from blog.extensions import db
+
+__all__ = ["SearchQuery", "index", "marked_snippet", "marked_title", "narrow", "read_query"]
+
+
+def _language() -> str:
+    return current_app.config["SEARCH_LANGUAGE"]
+
+
+def read_query(text: str) -> SearchQuery:
+    return parse(text, _language())
+
+
+def narrow(statement: sa.Select, query: SearchQuery) -> sa.Select:
+    """Posts of ``statement`` that match ``query``, best first (then newest)."""
+    return backend_for(db.session).narrow(statement, query)
+
+
+def marked_title(post, query: SearchQuery) -> Markup:
+    return highlight(post.title, query, _language())
+
+
+def marked_snippet(post, query: SearchQuery) -> Markup:
+    return snippet([post.description, index.plain_text(post.body_html)], query, _language())

@@ -1,0 +1,210 @@
+"""Where the terms are kept and matched: an FTS5 table on SQLite, a ``tsvector`` column with a
+GIN index on PostgreSQL, behind one small interface (:class:`Backend`).
+
+Both store the terms :mod:`~blog.domain.search.terms` made, never the database's own parsing of
+the text, and both are asked the same :class:`~blog.domain.search.query.SearchQuery`, turned into
+their own syntax here with every term quoted: nothing a reader typed reaches either parser.
+
+Ranking: a match in the title or the tags counts most, then the description, then the body
+(FTS5's bm25 with per-column weights; PostgreSQL's ``ts_rank`` with weights A, B and C).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+
+from blog.domain.search.query import Clause, SearchQuery
+from blog.models import Post
+
+TABLE = "post_search"
+FIELDS = ("title", "tags", "description", "body")
+
+
+def not_an_index_table(name: str | None, type_: str, parent_names) -> bool:
+    """False for the index's tables (FTS5 adds its own, ``post_search_data`` and so on): no
+    model describes them, so comparing the models with the database must leave them out
+    (Alembic's ``include_name``)."""
+    return not (type_ == "table" and name is not None and name.startswith(TABLE))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A post as the index sees it: the terms of each of :data:`FIELDS`."""
+
+    post_id: int
+    fields: dict[str, list[str]]
+
+
+class Backend(Protocol):
+    def create(self, bind: sa.Connection) -> None: ...
+
+    def drop(self, bind: sa.Connection) -> None: ...
+
+    def forget(self, executor, post_ids: list[int] | None) -> None:
+        """Remove the documents of ``post_ids``; None: every document."""
+
+    def store(self, executor, documents: list[Document]) -> None: ...
+
+    def narrow(self, statement: sa.Select, query: SearchQuery) -> sa.Select:
+        """``statement`` (of posts) limited to those matching ``query``, best first."""
+
+
+def _newest_after(rank) -> tuple:
+    return (rank, Post.published_at.desc(), Post.id.desc())
+
+
+class SQLiteBackend:
+    """An FTS5 table whose rowid is the post's id; a trigger forgets a deleted post, also when
+    its author's deletion removes it (SQLite fires triggers for foreign-key cascades)."""
+
+    WEIGHTS = (10.0, 10.0, 4.0, 1.0)  # bm25's, in FIELDS order
+    _table = sa.table(TABLE, sa.column("rowid"), *(sa.column(name) for name in FIELDS))
+    _match_target = sa.literal_column(TABLE)
+
+    def create(self, bind: sa.Connection) -> None:
+        bind.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(FIELDS)}, "
+            "tokenize = 'unicode61 remove_diacritics 0')"
+        )
+        bind.exec_driver_sql(
+            f"CREATE TRIGGER {TABLE}_forget_post AFTER DELETE ON posts "
+            f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
+        )
+
+    def drop(self, bind: sa.Connection) -> None:
+        bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TABLE}_forget_post")
+        bind.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def forget(self, executor, post_ids: list[int] | None) -> None:
+        delete = sa.delete(self._table)
+        if post_ids is not None:
+            delete = delete.where(self._table.c.rowid.in_(post_ids))
+        executor.execute(delete)
+
+    def store(self, executor, documents: list[Document]) -> None:
+        rows = [
+            {"rowid": d.post_id, **{name: " ".join(d.fields[name]) for name in FIELDS}}
+            for d in documents
+        ]
+        if rows:
+            executor.execute(sa.insert(self._table), rows)
+
+    def narrow(self, statement: sa.Select, query: SearchQuery) -> sa.Select:
+        if query.is_empty:
+            return statement.where(sa.false())
+        rank = sa.func.bm25(self._match_target, *self.WEIGHTS)
+        return (
+            statement.join(self._table, self._table.c.rowid == Post.id)
+            .where(self._match_target.op("MATCH")(self.expression(query)))
+            .order_by(None)
+            .order_by(*_newest_after(rank))
+        )
+
+    @staticmethod
+    def expression(query: SearchQuery) -> str:
+        """FTS5's query syntax: each clause a quoted string (a phrase of its terms)."""
+
+        def quoted(clause: Clause) -> str:
+            return '"' + " ".join(clause.terms) + '"'
+
+        expression = " AND ".join(
+            "(" + " OR ".join(quoted(clause) for clause in group) + ")" for group in query.wanted
+        )
+        for clause in query.excluded:
+            expression = f"({expression}) NOT {quoted(clause)}"
+        return expression
+
+
+class PostgresBackend:
+    """A table of one ``tsvector`` per post, GIN-indexed, removed with its post by a cascading
+    foreign key. Vectors and queries are written as literals (``'term':3A``), so PostgreSQL's
+    own text parsing and stemming never run: the terms are those SQLite gets."""
+
+    POSITION_MAX = 16_383  # PostgreSQL's largest position
+    POSITIONS_PER_TERM = 256  # and how many it keeps for one term
+    WEIGHTS = {"title": "A", "tags": "A", "description": "B", "body": "C"}
+    _table = sa.table(TABLE, sa.column("post_id"), sa.column("document"))
+
+    def create(self, bind: sa.Connection) -> None:
+        bind.exec_driver_sql(
+            f"CREATE TABLE {TABLE} (post_id INTEGER PRIMARY KEY "
+            "REFERENCES posts (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)"
+        )
+        bind.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)")
+
+    def drop(self, bind: sa.Connection) -> None:
+        bind.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def forget(self, executor, post_ids: list[int] | None) -> None:
+        delete = sa.delete(self._table)
+        if post_ids is not None:
+            delete = delete.where(self._table.c.post_id.in_(post_ids))
+        executor.execute(delete)
+
+    def store(self, executor, documents: list[Document]) -> None:
+        rows = [{"post_id": d.post_id, "document": self.vector(d)} for d in documents]
+        if rows:
+            insert = sa.insert(self._table).values(
+                post_id=sa.bindparam("post_id"),
+                document=sa.cast(sa.bindparam("document"), TSVECTOR),
+            )
+            executor.execute(insert, rows)
+
+    def narrow(self, statement: sa.Select, query: SearchQuery) -> sa.Select:
+        if query.is_empty:
+            return statement.where(sa.false())
+        document = self._table.c.document
+        tsquery = sa.cast(sa.literal(self.expression(query)), TSQUERY)
+        return (
+            statement.join(self._table, self._table.c.post_id == Post.id)
+            .where(document.op("@@")(tsquery))
+            .order_by(None)
+            .order_by(*_newest_after(sa.func.ts_rank(document, tsquery).desc()))
+        )
+
+    @classmethod
+    def vector(cls, document: Document) -> str:
+        """The tsvector literal of ``document``: each term with its positions and weight. A
+        position is skipped between fields, so no phrase runs from one field into the next."""
+        positions: dict[str, list[str]] = {}
+        position = 0
+        for name in FIELDS:
+            weight = cls.WEIGHTS[name]
+            for found in document.fields[name]:
+                position = min(position + 1, cls.POSITION_MAX)
+                kept = positions.setdefault(found, [])
+                if len(kept) < cls.POSITIONS_PER_TERM:
+                    kept.append(f"{position}{weight}")
+            position += 1
+        return " ".join(f"{_quoted(t)}:{','.join(p)}" for t, p in positions.items())
+
+    @staticmethod
+    def expression(query: SearchQuery) -> str:
+        """A tsquery literal: ``<->`` within a phrase, ``|`` within a group, ``&`` between."""
+
+        def phrase(clause: Clause) -> str:
+            return "(" + " <-> ".join(_quoted(t) for t in clause.terms) + ")"
+
+        parts = ["(" + " | ".join(phrase(c) for c in group) + ")" for group in query.wanted]
+        parts += [f"!{phrase(clause)}" for clause in query.excluded]
+        return " & ".join(parts)
+
+
+def _quoted(found: str) -> str:
+    return "'" + found.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostgresBackend()}
+
+
+def backend_for(bind) -> Backend:
+    """The backend of a connection's, engine's or session's database."""
+    dialect = bind.get_bind().dialect if hasattr(bind, "get_bind") else bind.dialect
+    try:
+        return _BACKENDS[dialect.name]
+    except KeyError:
+        raise NotImplementedError(f"search has no index for {dialect.name} yet") from None

@@ -1,0 +1,1 @@
+"""The search page: published posts matching what a reader typed (see :mod:`blog.domain.search`)."""

@@ -1,0 +1,27 @@
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from blog.domain import queries, search
+
+bp = Blueprint("search", __name__, template_folder="templates")
+
+
+@bp.get("/search")
+def results():
+    """Without ``q``, the page is the search box alone; with one that reads as nothing (only
+    signs, only excluded words), it says so rather than listing every post."""
+    text = request.args.get("q", "").strip()
+    page = queries.page_number(request.args.get("page"))
+    query = posts = None
+    if text:
+        query, posts = queries.search_posts(
+            text, current_user, page, current_app.config["POSTS_PER_PAGE"]
+        )
+    return render_template(
+        "search/results.html",
+        text=text,
+        query=query,
+        posts=posts,
+        marked_title=search.marked_title,
+        marked_snippet=search.marked_snippet,
+    )
