@@ -27,6 +27,8 @@ def init_db(drop: bool, yes: bool) -> None:
     if drop:
         if not yes:
             click.confirm("This deletes every post, user and comment. Continue?", abort=True)
+        with db.engine.begin() as connection:  # the search index first: no model describes it
+            search.backends.backend_for(connection).drop(connection)
         db.drop_all()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

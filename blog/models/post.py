@@ -100,11 +100,16 @@ class Post(db.Model):
     def tag_names(self) -> list[str]:
         return [pt.tag.name for pt in self.post_tags]
 
-    @property
+    @hybrid_property
     def is_published(self) -> bool:
         """The author's choice (the editor's Publish); whether readers see it is
-        :attr:`is_public`."""
+        :attr:`is_public`. Also SQL (``Post.is_published``): what the search index holds."""
         return self.status is PostStatus.PUBLISHED
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_sql(cls) -> sa.ColumnElement[bool]:
+        return cls.status == PostStatus.PUBLISHED
 
     @hybrid_property
     def is_public(self) -> bool:

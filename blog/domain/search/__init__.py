@@ -15,13 +15,21 @@ import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
 
-from blog.domain.search import index
+from blog.domain.search import backends, index
 from blog.domain.search.backends import backend_for
 from blog.domain.search.query import SearchQuery, parse
 from blog.domain.search.snippets import highlight, snippet
 from blog.extensions import db
 
-__all__ = ["SearchQuery", "index", "marked_snippet", "marked_title", "narrow", "read_query"]
+__all__ = [
+    "SearchQuery",
+    "backends",
+    "index",
+    "marked_snippet",
+    "marked_title",
+    "narrow",
+    "read_query",
+]
 
 
 def _language() -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from blog.domain.search.backends import FIELDS, Document, backend_for
 from blog.domain.search.terms import terms
-from blog.models import Post, PostStatus, PostTag, Tag
+from blog.models import Post, PostTag, Tag
 
 PENDING = "blog.search.pending"
 """The session's ``info`` key of the ids of posts whose document must be written again."""
@@ -45,7 +45,7 @@ def plain_text(html: str) -> str:
 def _documents(executor, post_ids: list[int], language: str) -> list[Document]:
     posts = executor.execute(
         sa.select(Post.id, Post.title, Post.description, Post.body_html).where(
-            Post.id.in_(post_ids), Post.status == PostStatus.PUBLISHED
+            Post.id.in_(post_ids), Post.is_published
         )
     ).all()
     tags: dict[int, list[str]] = {}
@@ -85,9 +85,7 @@ def rebuild(executor, language: str) -> int:
     the index the first time); returns how many were indexed."""
     backend_for(executor).forget(executor, None)
     ids = (
-        executor.execute(
-            sa.select(Post.id).where(Post.status == PostStatus.PUBLISHED).order_by(Post.id)
-        )
+        executor.execute(sa.select(Post.id).where(Post.is_published).order_by(Post.id))
         .scalars()
         .all()
     )
