@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from blog.extensions import cache, db
 from blog.models.site import CONTENT_VERSION_ID, content_version
+from blog.models.types import utcnow
 from blog.sql import insert_ignoring_conflicts
 
 WROTE = "blog.wrote"
@@ -88,20 +90,39 @@ def current_content_version() -> int | None:
     """The content version as this request (or app context) first read it; None when it can't
     be read (a database behind its migrations), and nothing should be cached."""
     if "content_version" not in g:
-        try:
-            version = db.session.scalar(
-                sa.select(content_version.c.version).where(
-                    content_version.c.id == CONTENT_VERSION_ID
-                )
-            )
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            _trouble("version read", "content_version", error)
-            version = None
-        else:
-            version = version or 0
-        g.content_version = version
+        _read_version()
     return g.content_version
+
+
+def content_changed_at() -> datetime | None:
+    """When the last content write committed, as this request first read it; None when no
+    write has been recorded yet (or the version can't be read)."""
+    if "content_version" not in g:
+        _read_version()
+    return g.content_changed_at
+
+
+def last_modified(fallback: datetime | None) -> datetime | None:
+    """The ``Last-Modified`` of a document built from the content: the last write's time, which a
+    deletion moves forward too (the newest post's time would go back, and a reader asking
+    ``If-Modified-Since`` would be told nothing changed); ``fallback`` until a write is recorded."""
+    return content_changed_at() or fallback
+
+
+def _read_version() -> None:
+    try:
+        row = db.session.execute(
+            sa.select(content_version.c.version, content_version.c.changed_at).where(
+                content_version.c.id == CONTENT_VERSION_ID
+            )
+        ).first()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        _trouble("version read", "content_version", error)
+        g.content_version, g.content_changed_at = None, None
+    else:
+        g.content_version = row.version if row else 0
+        g.content_changed_at = row.changed_at if row else None
 
 
 def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
@@ -133,13 +154,16 @@ def _trouble(action: str, key: str, error: Exception) -> None:
 
 def raise_content_version(session: Session) -> None:
     """Raise the version in the session's transaction (a missing row starts again at 1)."""
+    now = utcnow()
     raised = session.execute(
         sa.update(content_version)
         .where(content_version.c.id == CONTENT_VERSION_ID)
-        .values(version=content_version.c.version + 1)
+        .values(version=content_version.c.version + 1, changed_at=now)
     )
     if raised.rowcount == 0:
-        insert_ignoring_conflicts(content_version, [{"id": CONTENT_VERSION_ID, "version": 1}])
+        insert_ignoring_conflicts(
+            content_version, [{"id": CONTENT_VERSION_ID, "version": 1, "changed_at": now}]
+        )
 
 
 def _is_content(instance) -> bool:

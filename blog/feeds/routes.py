@@ -150,7 +150,7 @@ def _serve(kind: str, identity: str, load) -> Response:
     response = Response(body, content_type=f"{MIMETYPES[kind]}; charset=utf-8")
     if version is None:  # nothing to key on: the document itself is the version
         etag = hashlib.sha256(body).hexdigest()[:32]
-    return _answer(response, etag, updated).make_conditional(request)
+    return _answer(response, etag, caching.last_modified(updated)).make_conditional(request)
 
 
 def _answer(response: Response, etag: str, updated: datetime | None) -> Response:

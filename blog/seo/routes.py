@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET  # nosec B405
 
 from flask import Blueprint, Response, current_app, request
 
+from blog import caching
 from blog.domain import sitemaps
 from blog.urls import public_url_for
 
@@ -53,8 +54,9 @@ def _xml(root: ET.Element, lastmod: datetime | None) -> Response:
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     response = Response(body, mimetype="application/xml")
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    if lastmod is not None:
-        response.last_modified = lastmod
+    modified = caching.last_modified(lastmod)
+    if modified is not None:
+        response.last_modified = modified
     response.add_etag()
     return response.make_conditional(request)
 

@@ -9,12 +9,13 @@ from datetime import timedelta
 import feedparser
 import lxml.html
 import pytest
+import sqlalchemy as sa
 from lxml import etree
 
 from blog.domain import posts
 from blog.domain.errors import ValidationError
 from blog.feeds import building
-from blog.models import Post, utcnow
+from blog.models import Post, content_version, utcnow
 from blog.models.post import TITLE_MAX
 from tests.factories import DraftFactory, PostFactory, UserFactory
 
@@ -205,6 +206,30 @@ def test_polling_again_unchanged_is_a_304_until_a_post_changes(client, writer, k
     assert changed.status_code == 200
     assert b"Changed title" in changed.data
     assert changed.headers["ETag"] != etag
+
+
+def _backdate_last_write(db, hours: int) -> None:
+    """As if the last write were ``hours`` ago (HTTP dates count whole seconds: a test's writes
+    would otherwise all fall in one)."""
+    db.session.execute(
+        sa.update(content_version).values(changed_at=utcnow() - timedelta(hours=hours))
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/feed.atom", "/feed.rss", "/feed.json", "/sitemap.xml"])
+def test_removing_the_newest_post_is_a_change_to_a_reader_asking_if_modified_since(
+    client, db, writer, path
+):
+    """The newest post's time would go back when it is removed, and a reader that sends only
+    ``If-Modified-Since`` would be told nothing changed, and keep showing the removed post."""
+    PostFactory(author=writer, updated_at=utcnow() - timedelta(days=2))
+    newest = PostFactory(author=writer, updated_at=utcnow() - timedelta(days=1))
+    _backdate_last_write(db, hours=3)
+    last_modified = client.get(path).headers["Last-Modified"]
+    assert client.get(path, headers={"If-Modified-Since": last_modified}).status_code == 304
+    posts.delete_post(newest, writer)
+    assert client.get(path, headers={"If-Modified-Since": last_modified}).status_code == 200
 
 
 @pytest.mark.parametrize(
