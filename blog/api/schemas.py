@@ -136,9 +136,7 @@ SEARCH_EXTENSION = (
 
 
 class ArticleListQuery(Schema):
-    q: str | None = Field(
-        None, description=SEARCH_EXTENSION, json_schema_extra={"x-extension": True}
-    )
+    q: str | None = Field(None, description=SEARCH_EXTENSION)
     tag: str | None = Field(None, description="Only articles with this tag.")
     author: str | None = Field(None, description="Only articles by this username.")
     favorited: str | None = Field(None, description="Only articles this username favorited.")
