@@ -45,11 +45,21 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
+_LATIN = re.compile("[\u0000-\u024f\u1e00-\u1eff]+")
+
+
 @lru_cache(maxsize=200_000)
 def term(word: str, language: str) -> str:
     """The term of one word (as :func:`tokens` finds them). Words repeat, in a post and across
-    posts, so terms are remembered: stemming is most of the cost of indexing."""
-    return fold(_stemmer(language).stemWord(word.casefold()))
+    posts, so terms are remembered: stemming is most of the cost of indexing.
+
+    A word in Latin letters loses its accents before it is stemmed (as PostgreSQL's ``unaccent``
+    before a stemmer): the stemmers read "résumé" unlike "resume". Other scripts' stemmers get
+    their own letters (the Russian one needs "й")."""
+    word = word.casefold()
+    if _LATIN.fullmatch(word):
+        word = fold(word)
+    return fold(_stemmer(language).stemWord(word))
 
 
 def tokens(text: str) -> Iterator[re.Match]:

@@ -1,0 +1,77 @@
+"""What a text is made of for search: the same terms for a post and for a query, so a reader
+finds a word however it was inflected, capitalised or accented."""
+
+import pytest
+
+from blog.domain.search.terms import TERM_MAX, terms
+
+
+def english(text: str) -> list[str]:
+    return terms(text, "english")
+
+
+@pytest.mark.parametrize("word", ["running", "runs", "run"])
+def test_inflections_of_a_word_are_one_term(word):
+    assert english(word) == english("run") == ["run"]
+
+
+def test_stemming_is_in_the_language_given():
+    assert terms("mangeons mangez manger", "french") == ["mangeon", "mang", "mang"]
+    assert english("mangez") == ["mangez"]
+
+
+def test_a_stemmer_of_another_script_reads_its_own_letters():
+    assert terms("новый новая", "russian") == ["нов", "нов"]
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain"), [("Café", "cafe"), ("Ørsted", "orsted"), ("façade", "facade")]
+)
+def test_accents_are_folded(accented, plain):
+    """Also where the stemmer would have read the accented word otherwise."""
+    assert english(accented) == english(plain)
+    assert english(accented)[0].isascii()
+
+
+@pytest.mark.parametrize("letter", ["ø", "æ", "œ", "ł", "đ", "ß"])
+def test_letters_unicode_does_not_decompose_are_folded_too(letter):
+    assert english(f"x{letter}y")[0].isascii()
+
+
+def test_case_does_not_matter():
+    assert english("FLASK Flask flask") == ["flask", "flask", "flask"]
+
+
+def test_cjk_text_is_a_term_per_character():
+    assert english("東京タワー") == ["東", "京", "タ", "ワ", "ー"]
+    assert english("한국어") == english("한") + english("국") + english("어")
+    assert len(english("한국어")) == 3
+
+
+def test_cjk_characters_next_to_latin_letters_are_terms_of_their_own():
+    assert english("東京tower") == ["東", "京", "tower"]
+
+
+def test_words_longer_than_term_max_are_skipped():
+    """A hash or a long URL is no word a reader searches for, and would bloat the index."""
+    longest = "x" * TERM_MAX
+    assert english(f"{longest} {longest}x ok") == [longest, "ok"]
+
+
+def test_words_with_digits_are_kept_whole():
+    assert english("COVID19 h2o 2024") == ["covid19", "h2o", "2024"]
+
+
+def test_punctuation_and_underscores_separate_words():
+    assert english("snake_case, dotted.name; kebab-case!") == [
+        "snake",
+        "case",
+        "dot",
+        "name",
+        "kebab",
+        "case",
+    ]
+
+
+def test_a_text_without_letters_or_digits_has_no_terms():
+    assert english("*** -- 😀 ... \x00") == []
