@@ -1,0 +1,152 @@
+"""What a search finds and in which order, on whichever database the tests run: both must answer
+the same query language alike."""
+
+import pytest
+
+from blog.domain.queries import search_posts
+from tests.factories import DraftFactory, PostFactory
+
+
+def post(title: str, body: str = "Nothing to see.", description: str = "A post.", **fields):
+    return PostFactory(title=title, body=body, description=description, **fields)
+
+
+def found(text: str, page: int = 1, per_page: int = 20) -> list[str]:
+    """The titles of the hits, best first."""
+    _, pagination = search_posts(text, None, page, per_page)
+    return [hit.title for hit in pagination.items]
+
+
+def total(text: str) -> int:
+    return search_posts(text, None, 1, 20)[1].total
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("title", "Gardening"),
+        ("body", "We went gardening on Sunday."),
+        ("description", "All about gardening."),
+    ],
+)
+def test_a_word_is_found_in_each_field(db, field, text):
+    post(**{"title": "A post", field: text})
+    post("Another post")
+    assert found("gardening") == ([text] if field == "title" else ["A post"])
+
+
+def test_a_word_is_found_in_the_tags(db):
+    post("Tagged", tags=["gardening"])
+    post("Not tagged", tags=["cooking"])
+    assert found("gardening") == ["Tagged"]
+
+
+def test_every_word_must_be_there(db):
+    post("Both", body="Tomatoes and basil.")
+    post("One", body="Tomatoes only.")
+    assert found("tomatoes basil") == ["Both"]
+
+
+def test_a_match_in_the_title_ranks_above_one_in_the_body(db):
+    """The newer post comes first among equals: the title must outweigh that."""
+    post("Gardening", body="Notes from the weekend, at home.")
+    post("Notes from the weekend", body="Some gardening, at home.")
+    assert found("gardening") == ["Gardening", "Notes from the weekend"]
+
+
+def test_a_match_in_the_tags_ranks_above_one_in_the_body(db):
+    post("Tagged", body="Notes from the weekend, at home.", tags=["gardening"])
+    post("In the body", body="Some gardening, at home.")
+    assert found("gardening") == ["Tagged", "In the body"]
+
+
+def test_a_phrase_needs_its_words_in_order(db):
+    post("In order", body="The quick brown fox.")
+    post("Other order", body="The brown dog is quick.")
+    assert found('"quick brown"') == ["In order"]
+    assert sorted(found("quick brown")) == ["In order", "Other order"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": "Very quick", "body": "Brown shoes."},
+        {"title": "Very quick", "description": "Brown shoes."},
+        {"description": "Very quick.", "body": "Brown shoes."},
+        {"title": "Very quick", "tags": ["brown"]},
+    ],
+)
+def test_a_phrase_does_not_run_from_one_field_into_the_next(db, fields):
+    shoes = post(**{"title": "Shoes", **fields})
+    assert found("quick brown") == [shoes.title]
+    assert found('"quick brown"') == []
+
+
+def test_an_excluded_word_leaves_its_posts_out(db):
+    post("Fox", body="A quick fox.")
+    post("Brown fox", body="A quick brown fox.")
+    assert found("fox -brown") == ["Fox"]
+    assert found('fox -"quick brown"') == ["Fox"]
+
+
+def test_only_excluded_words_find_nothing(db):
+    post("Fox", body="A quick fox.")
+    assert found("-brown") == []
+    assert total("-brown") == 0
+
+
+def test_or_finds_either(db):
+    post("Fox", body="A quick fox.")
+    post("Cat", body="A lazy cat.")
+    post("Dog", body="A loyal dog.")
+    assert sorted(found("fox or cat")) == ["Cat", "Fox"]
+
+
+def test_or_joins_only_its_neighbours(db):
+    post("Quick fox", body="A quick fox.")
+    post("Quick cat", body="A quick cat.")
+    post("Lazy fox", body="A lazy fox.")
+    assert sorted(found("quick fox or cat")) == ["Quick cat", "Quick fox"]
+
+
+def test_other_forms_of_a_word_are_found(db):
+    post("Searched", body="We searched everywhere.")
+    assert found("searching") == ["Searched"]
+
+
+@pytest.mark.parametrize(("written", "typed"), [("Café culture", "cafe"), ("Cafe culture", "Café")])
+def test_accents_do_not_matter_either_way(db, written, typed):
+    post(written)
+    assert found(typed) == [written]
+
+
+def test_cjk_words_are_found_as_their_characters_in_order(db):
+    post("Tower", body="東京タワーに行った。")
+    post("Kyoto", body="京都に行った。")
+    assert found("東京") == ["Tower"]
+    assert sorted(found("京")) == ["Kyoto", "Tower"]
+
+
+def test_drafts_are_never_found(db):
+    DraftFactory(title="Gardening draft", body="Gardening.", description="Gardening.")
+    post("Gardening")
+    assert found("gardening") == ["Gardening"]
+    assert total("gardening") == 1
+
+
+def test_the_hits_are_counted_and_paginated(db):
+    for n in range(5):
+        post(f"Gardening {n}")
+    post("Cooking")
+    assert total("gardening") == 5
+    pages = [found("gardening", page, per_page=2) for page in (1, 2, 3)]
+    assert [len(titles) for titles in pages] == [2, 2, 1]
+    assert sorted(title for titles in pages for title in titles) == [
+        f"Gardening {n}" for n in range(5)
+    ]
+
+
+def test_equal_matches_come_newest_first(db):
+    for n in range(3):
+        post(f"Gardening {n}")
+    assert found("gardening") == ["Gardening 2", "Gardening 1", "Gardening 0"]
