@@ -7,7 +7,15 @@ from blog.domain import social
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.helpers import AuthActions, counting_statements
 
-PUBLIC_PAGES = ["/", "/tags/common", "/@prolific", "/@prolific/favorites", "/posts/post-0"]
+SEARCH = "/search?q=common"
+PUBLIC_PAGES = [
+    "/",
+    "/tags/common",
+    "/@prolific",
+    "/@prolific/favorites",
+    "/posts/post-0",
+    SEARCH,
+]
 CASES = [
     *((path, False) for path in PUBLIC_PAGES),
     *((path, True) for path in [*PUBLIC_PAGES, "/feed"]),
@@ -35,6 +43,12 @@ def _statements(client, path: str) -> int:
     return counted.total
 
 
+def _search_finds(client, posts: int) -> None:
+    """The search case counts a page of hits, not an empty one: every post carries the tag."""
+    page = client.get(SEARCH).get_data(as_text=True)
+    assert f"{posts} post{'s' if posts > 1 else ''} found" in page
+
+
 @pytest.fixture(scope="module")
 def counted(shared_app):
     """``{(path, signed_in): (statements with 1 post, statements with 50)}`` for every case, on
@@ -49,8 +63,11 @@ def counted(shared_app):
         assert AuthActions(clients[True]).login("reader").status_code == 302
         _write_posts(author, fans, 0, 1)
         with_one = {case: _statements(clients[case[1]], case[0]) for case in CASES}
+        _search_finds(clients[False], 1)
         _write_posts(author, fans, 1, 50)
-        return {case: (with_one[case], _statements(clients[case[1]], case[0])) for case in CASES}
+        with_fifty = {case: _statements(clients[case[1]], case[0]) for case in CASES}
+        _search_finds(clients[False], 50)
+        return {case: (with_one[case], with_fifty[case]) for case in CASES}
 
 
 @pytest.mark.parametrize(
