@@ -120,6 +120,14 @@ def test_accents_do_not_matter_either_way(db, written, typed):
     assert found(typed) == [written]
 
 
+def test_styled_letters_are_found_by_the_plain_word(db):
+    """Capitals in "fancy text" (mathematical bold here) are capitals to no database."""
+    bold = "".join(chr(0x1D400 + ord(c) - ord("A")) if c.isupper() else c for c in "TOKYO Trip")
+    post(bold)
+    post("Home")
+    assert found("tokyo trip") == [bold]
+
+
 def test_cjk_words_are_found_as_their_characters_in_order(db):
     post("Tower", body="東京タワーに行った。")
     post("Kyoto", body="京都に行った。")

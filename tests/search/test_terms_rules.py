@@ -42,6 +42,23 @@ def test_case_does_not_matter():
     assert english("FLASK Flask flask") == ["flask", "flask", "flask"]
 
 
+STYLES = {  # where each style's "a" (or "A") is
+    "bold": 0x1D41A,
+    "bold capitals": 0x1D400,
+    "italic": 0x1D44E,
+    "full-width": 0xFF41,
+    "full-width capitals": 0xFF21,
+}
+
+
+@pytest.mark.parametrize("a", STYLES.values(), ids=STYLES)
+def test_styled_and_full_width_letters_are_the_plain_word(a):
+    """ "Fancy text" and full-width letters are the same word to a reader, stemmed and lower
+    case like it: a database's own case folding must have nothing left to do."""
+    running = "".join(chr(a + ord(letter) - ord("a")) for letter in "running")
+    assert english(running) == english("running") == ["run"]
+
+
 def test_cjk_text_is_a_term_per_character():
     assert english("東京タワー") == ["東", "京", "タ", "ワ", "ー"]
     assert english("한국어") == english("한") + english("국") + english("어")

@@ -36,7 +36,7 @@ _NOT_DECOMPOSED = str.maketrans(
 def fold(word: str) -> str:
     """``word`` without accents: "é" → "e", "ø" → "o" (letters Unicode doesn't decompose).
     Only letters and digits are kept, so a term is one word to every database's tokenizer."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_NOT_DECOMPOSED))
+    decomposed = unicodedata.normalize("NFKD", word.translate(_NOT_DECOMPOSED)).casefold()
     return "".join(c for c in decomposed if c.isalnum())
 
 
@@ -53,12 +53,13 @@ def term(word: str, language: str) -> str:
     """The term of one word (as :func:`tokens` finds them). Words repeat, in a post and across
     posts, so terms are remembered: stemming is most of the cost of indexing.
 
-    A word in Latin letters loses its accents before it is stemmed (as PostgreSQL's ``unaccent``
-    before a stemmer): the stemmers read "résumé" unlike "resume". Other scripts' stemmers get
-    their own letters (the Russian one needs "й")."""
+    A word that folds to Latin letters is stemmed folded (as PostgreSQL's ``unaccent`` before a
+    stemmer): the stemmers read "résumé" unlike "resume", full-width letters unlike plain ones.
+    Other scripts' stemmers get their own letters (the Russian one needs "й")."""
     word = word.casefold()
-    if _LATIN.fullmatch(word):
-        word = fold(word)
+    folded = fold(word)
+    if _LATIN.fullmatch(folded):
+        word = folded
     return fold(_stemmer(language).stemWord(word))
 
 
