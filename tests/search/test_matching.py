@@ -158,3 +158,36 @@ def test_equal_matches_come_newest_first(db):
     for n in range(3):
         post(f"Gardening {n}")
     assert found("gardening") == ["Gardening 2", "Gardening 1", "Gardening 0"]
+
+
+JUNK = {
+    "unbalanced quote": ('"gardening tips', ["Gardening tips"]),
+    "NUL byte": ("gardening\x00", ["Gardening tips"]),
+    "SQL": ("'; DROP TABLE posts; --", []),
+    "star": ("*", []),
+    "NEAR(": ("NEAR(", []),
+    "operators": ("AND OR NOT", []),
+    "emoji": ("😀🎉", []),
+    "lone quote": ('"', []),
+    "long repeated": ("gardening " * 1_000, ["Gardening tips"]),
+    "long ors": ("gardening or " * 800, ["Gardening tips"]),
+    "long distinct": (" ".join(f"word{n}" for n in range(2_000)), []),
+    "long excluded": (
+        "gardening " + " ".join(f"-word{n}" for n in range(2_000)),
+        ["Gardening tips"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), JUNK.values(), ids=JUNK)
+def test_junk_is_read_by_the_database_without_error(db, text, expected):
+    post("Gardening tips", body="We dig.")
+    assert found(text) == expected
+    assert found("gardening") == ["Gardening tips"]
+
+
+def test_a_post_without_words_is_indexed_and_found_by_nothing(db):
+    post("😀", body="🎉", description="…")
+    post("Gardening tips")
+    assert found("gardening") == ["Gardening tips"]
+    assert total("gardening") == 1
