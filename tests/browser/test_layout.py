@@ -7,6 +7,7 @@ else to a temporary folder.
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -42,6 +43,15 @@ def _post_with_comments(page, base_url: str) -> str:
     return page.locator(".card-title a").first.get_attribute("href")
 
 
+def _search_for_two_titles(page, base_url: str) -> str:
+    """A search for the longest word of the first title or of the second, as a reader who
+    remembers one word of each might type it."""
+    page.goto(base_url + "/")
+    titles = page.locator(".card-title a").all_inner_texts()[:2]
+    words = [max(title.split(), key=len) for title in titles]
+    return "/search?" + urlencode({"q": " or ".join(words)})
+
+
 def _visit(page, base_url: str, name: str) -> None:
     """Open page ``name`` as the signed-in demo author (admin pages as the admin)."""
     targets = {
@@ -54,6 +64,9 @@ def _visit(page, base_url: str, name: str) -> None:
     }
     if name == "post":
         page.goto(base_url + _post_with_comments(page, base_url))
+    elif name == "search":
+        page.goto(base_url + _search_for_two_titles(page, base_url))
+        assert page.locator(".search-hit mark").count() >= 2, "no highlighted hits"
     else:
         page.goto(base_url + targets[name])
     if name == "editor":
@@ -65,7 +78,7 @@ def _visit(page, base_url: str, name: str) -> None:
     page.wait_for_load_state("load")
 
 
-PAGES = ["home", "post", "profile", "feed", "editor", "settings", "admin"]
+PAGES = ["home", "post", "profile", "feed", "search", "editor", "settings", "admin"]
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
@@ -79,6 +92,7 @@ def test_screenshots_of_the_main_pages(content, new_page, screenshots_dir, width
     for name in PAGES:
         page = admin if name == "admin" else author
         _visit(page, content.url, name)
+        assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways at {width} px"
         target = screenshots_dir / f"{name}-{width_name}-{'dark' if dark else 'light'}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000, f"{target.name} looks empty"

@@ -32,6 +32,8 @@ def test_every_page_runs_without_errors_or_blocked_code(content, new_page, page_
     for path in (post, tag, "/@demo1", "/@demo1/favorites", "/login", "/register"):
         visit(reader, path, who="anonymous")
     visit(reader, "/tags", who="anonymous")
+    for path in ("/search", "/search?q=the", "/search?q=-the", '/search?q="'):
+        visit(reader, path, who="anonymous")
     visit(reader, "/archive", who="anonymous")
     visit(reader, reader.locator(".archive-months a").first.get_attribute("href"), who="anonymous")
     visit(reader, "/reset-password", who="anonymous")
@@ -47,7 +49,16 @@ def test_every_page_runs_without_errors_or_blocked_code(content, new_page, page_
     sign_in(author, url, "demo1", DEMO_PASSWORD)
     visit(author, "/@demo1", who="demo1")
     own_post = author.locator(".card-title a").first.get_attribute("href")
-    for path in ("/", "/feed", post, own_post, own_post + "/edit", "/settings", "/write"):
+    for path in (
+        "/",
+        "/feed",
+        "/search?q=the",
+        post,
+        own_post,
+        own_post + "/edit",
+        "/settings",
+        "/write",
+    ):
         visit(author, path, who="demo1")
     author.get_by_label("Title").fill("A preview")
     author.get_by_label("Body").fill("Some **bold** words.")
