@@ -61,9 +61,22 @@ def _posts(database) -> int:
     return database.session.scalar(sa.select(sa.func.count()).select_from(Post))
 
 
-@pytest.mark.parametrize(("text", "finds"), list(JUNK.values()), ids=list(JUNK))
-def test_junk_is_a_search_on_the_site_and_in_the_api(client, db, blog, text, finds):
-    encoded = quote(text, safe="")
+NOT_UTF8 = {
+    "invalid utf-8": ("%FF%FE", set()),
+    "invalid utf-8 after a word": ("flask%C3", set()),
+    "invalid utf-8 or a word": ("%C3%28+or+flask", {FLASK}),
+    "encoded surrogate": ("%ED%A0%80", set()),
+}
+"""Query strings that are no UTF-8: an escape that does not decode stays as it was sent
+("%C3" is the letters and digits "C3"), read like any other text."""
+CASES = {
+    **{name: (quote(text, safe=""), finds) for name, (text, finds) in JUNK.items()},
+    **NOT_UTF8,
+}
+
+
+@pytest.mark.parametrize(("encoded", "finds"), list(CASES.values()), ids=list(CASES))
+def test_junk_is_a_search_on_the_site_and_in_the_api(client, db, blog, encoded, finds):
     page = client.get(f"/search?q={encoded}")
     assert page.status_code == 200
     html = lxml.html.fromstring(page.get_data(as_text=True))
