@@ -54,6 +54,12 @@ def test_a_match_in_the_title_ranks_above_one_in_the_body(db):
     assert found("gardening") == ["Gardening", "Notes from the weekend"]
 
 
+def test_one_match_in_the_title_outweighs_many_in_the_body(db):
+    post("Gardening", body="Notes from the weekend, at home.")
+    post("Notes", body="Gardening, and more gardening. " * 50)
+    assert found("gardening") == ["Gardening", "Notes"]
+
+
 def test_a_match_in_the_tags_ranks_above_one_in_the_body(db):
     post("Tagged", body="Notes from the weekend, at home.", tags=["gardening"])
     post("In the body", body="Some gardening, at home.")
