@@ -257,3 +257,17 @@ def test_the_migration_that_adds_search_indexes_the_published_posts(empty_app):
         )
     upgrade()
     assert found("gardening") == ["Published"]
+
+
+def test_a_savepoint_rolled_back_keeps_the_changes_noted_before_it(db, user):
+    """As when two writers take the same slug: the one who lost retries in a savepoint."""
+    post = write(user)
+    post.title = "Cooking"
+    db.session.flush()
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(Post(**_published_fields(user), title="Taken"))
+        db.session.add(Post(**_published_fields(user), title="Taken again"))
+        db.session.flush()
+    db.session.commit()
+    assert found("cooking") == ["Cooking"]
+    assert found("taken") == []
