@@ -52,9 +52,10 @@ def test_every_page_header_has_a_get_search_form_sending_q(client, auth, user, w
     assert [field.get("name") for field in form.xpath(".//input|.//select|.//textarea")] == ["q"]
 
 
-def test_without_q_the_page_asks_what_to_look_for(client, db):
+@pytest.mark.parametrize("path", ["/search", "/search?q=", "/search?q=%20%09%20"])
+def test_without_q_the_page_asks_what_to_look_for(client, db, path):
     PostFactory(title="Woodwork", description=CRAFT, body="Planes and chisels.")
-    page = _page(client, "/search")
+    page = _page(client, path)
     assert page.xpath(f"//*[{_class('search-results')} or {_class('search-count')}]") == []
     assert page.xpath(f"//*[{_class('empty')}]/h2/text()") == ["What are you looking for?"]
 
