@@ -20,6 +20,20 @@ def test_stemming_is_in_the_language_given():
     assert english("mangez") == ["mangez"]
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("french", "mangée mangé mangées"),
+        ("portuguese", "informações informação"),
+        ("turkish", "gözlükçüler gözlükçü"),
+        ("hungarian", "kérdésről kérdések kérdés"),
+    ],
+)
+def test_a_stemmer_reads_the_accents_of_its_language(language, words):
+    """Folding comes after stemming: these stemmers need the accents to find the endings."""
+    assert len(set(terms(words, language))) == 1
+
+
 def test_a_stemmer_of_another_script_reads_its_own_letters():
     assert terms("новый новая", "russian") == ["нов", "нов"]
 

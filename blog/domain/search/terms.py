@@ -45,22 +45,18 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
-_LATIN = re.compile("[\u0000-\u024f\u1e00-\u1eff]+")
-
-
 @lru_cache(maxsize=200_000)
 def term(word: str, language: str) -> str:
     """The term of one word (as :func:`tokens` finds them). Words repeat, in a post and across
     posts, so terms are remembered: stemming is most of the cost of indexing.
 
-    A word that folds to Latin letters is stemmed folded (as PostgreSQL's ``unaccent`` before a
-    stemmer): the stemmers read "résumé" unlike "resume", full-width letters unlike plain ones.
-    Other scripts' stemmers get their own letters (the Russian one needs "й")."""
-    word = word.casefold()
-    folded = fold(word)
-    if _LATIN.fullmatch(folded):
-        word = folded
-    return fold(_stemmer(language).stemWord(word))
+    A stem that folding changes held letters its stemmer may not know (the English one reads
+    "résumé" unlike "resume", and styled or full-width letters as no word): the folded stem is
+    stemmed again, so the word is the term its plain spelling is."""
+    stemmer = _stemmer(language)
+    stem = stemmer.stemWord(word.casefold())
+    folded = fold(stem)
+    return folded if folded == stem else fold(stemmer.stemWord(folded))
 
 
 def tokens(text: str) -> Iterator[re.Match]:
