@@ -240,21 +240,13 @@ def test_the_migration_that_adds_search_indexes_the_published_posts(empty_app):
                 "password_changed_at": now,
             },
         ).one()
-        common = {"description": "", "body_html": "<p>Gardening.</p>", "author_id": author_id}
-        times = {"created_at": now, "updated_at": now}
-        connection.execute(
-            posts.insert(),
-            [
-                {"slug": "a", "title": "Published", "body": "Gardening.", "status": "published"}
-                | {"published_at": now}
-                | common
-                | times,
-                {"slug": "b", "title": "Draft", "body": "Gardening.", "status": "draft"}
-                | {"published_at": None}
-                | common
-                | times,
-            ],
-        )
+        common = {"body": "Gardening.", "body_html": "<p>Gardening.</p>", "description": ""}
+        common |= {"author_id": author_id, "created_at": now, "updated_at": now}
+        rows = [
+            {"slug": "a", "title": "Published", "status": "published", "published_at": now},
+            {"slug": "b", "title": "Draft", "status": "draft", "published_at": None},
+        ]
+        connection.execute(posts.insert(), [row | common for row in rows])
     upgrade()
     assert found("gardening") == ["Published"]
 
