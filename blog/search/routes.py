@@ -10,7 +10,7 @@ bp = Blueprint("search", __name__, template_folder="templates")
 def results():
     """Without ``q``, the page is the search box alone; with one that reads as nothing (only
     signs, only excluded words), it says so rather than listing every post."""
-    text = request.args.get("q", "").strip()
+    text = search.printable(request.args.get("q", ""))
     page = queries.page_number(request.args.get("page"))
     query = posts = None
     if text:

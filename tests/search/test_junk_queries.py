@@ -39,7 +39,7 @@ JUNK = {
     "long words": (("flask " * 2_000)[:10_000], {FLASK}),
     "long punctuation": (("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" * 400)[:10_000], set()),
     "nul": ("flask\x00tips", {FLASK}),
-    "nul only": ("\x00", set()),
+    "nul and only an excluded word": ("\x00-flask\x00", set()),
     "emoji only": ("🐍🔥 👩‍💻", set()),
     "right to left": (f"\u202b{ARABIC}\u202c", {ARABIC}),
     "right to left and a word": (f"{ARABIC.split()[0]} \u202eflask", set()),

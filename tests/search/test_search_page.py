@@ -170,3 +170,16 @@ def test_nothing_an_author_typed_becomes_markup_in_the_results(client, db):
     assert "&#34;quotes&#34;" in html
     for element in hit.iter():
         assert all("alert" not in value and "<" not in value for value in element.attrib.values())
+
+
+def test_characters_a_page_cannot_show_are_not_echoed_back(client, db):
+    """A NUL or a control character in ``q`` is a separator to search; printed back into the
+    page (title, heading, both boxes) it would make the HTML invalid."""
+    PostFactory(title="Flask tips", description="", body=CRAFT)
+    response = client.get("/search?q=flask%00%07tips%1b")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert not any(c in html for c in "\x00\x07\x1b")
+    page = lxml.html.fromstring(html)
+    assert page.xpath("//input[@name='q']/@value") == ["flask tips", "flask tips"]
+    assert _hits(page) == ["Flask tips"]

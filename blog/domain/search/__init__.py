@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from blog.domain.search import backends, index
 from blog.domain.search.backends import backend_for
-from blog.domain.search.query import SearchQuery, parse
+from blog.domain.search.query import SearchQuery, parse, printable
 from blog.domain.search.snippets import highlight, snippet
 from blog.extensions import db
 
@@ -28,6 +28,7 @@ __all__ = [
     "marked_snippet",
     "marked_title",
     "narrow",
+    "printable",
     "read_query",
 ]
 

@@ -25,6 +25,13 @@ QUERY_MAX = 1_000
 CLAUSES_MAX = 32
 
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
+
+
+def printable(text: str) -> str:
+    """What a reader typed, as a page can show it and as it is read: NUL, control characters
+    and lone surrogates are spaces (so ``\x00-word`` excludes ``word`` as ``-word`` does)."""
+    return _UNPRINTABLE.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class SearchQuery:
 
 
 def parse(text: str, language: str) -> SearchQuery:
-    text = text[:QUERY_MAX]
+    text = printable(text[:QUERY_MAX])
     wanted: list[list[Clause]] = []
     excluded: list[Clause] = []
     join_next = False
