@@ -108,11 +108,14 @@ def test_or_finds_either(db):
     assert sorted(found("fox or cat")) == ["Cat", "Fox"]
 
 
-def test_or_joins_only_its_neighbours(db):
+def test_or_parts_the_query_as_postgresql_reads_it(db):
+    """``quick fox or cat`` is ``(quick and fox) or cat``, as ``websearch_to_tsquery`` reads it:
+    a lazy cat is found, a lazy fox is not."""
     post("Quick fox", body="A quick fox.")
-    post("Quick cat", body="A quick cat.")
+    post("Lazy cat", body="A lazy cat.")
     post("Lazy fox", body="A lazy fox.")
-    assert sorted(found("quick fox or cat")) == ["Quick cat", "Quick fox"]
+    assert sorted(found("quick fox or cat")) == ["Lazy cat", "Quick fox"]
+    assert sorted(found("lazy -fox or quick")) == ["Lazy cat", "Quick fox"]
 
 
 def test_other_forms_of_a_word_are_found(db):

@@ -122,12 +122,13 @@ class SQLiteBackend:
         def quoted(clause: Clause) -> str:
             return '"' + " ".join(clause.terms) + '"'
 
-        expression = " AND ".join(
-            "(" + " OR ".join(quoted(clause) for clause in group) + ")" for group in query.wanted
-        )
-        for clause in query.excluded:
-            expression = f"({expression}) NOT {quoted(clause)}"
-        return expression
+        def conjunction(part) -> str:
+            expression = "(" + " AND ".join(quoted(clause) for clause in part.wanted) + ")"
+            for clause in part.excluded:
+                expression = f"({expression} NOT {quoted(clause)})"
+            return expression
+
+        return " OR ".join(conjunction(part) for part in query.alternatives)
 
 
 class PostgresBackend:
@@ -195,14 +196,16 @@ class PostgresBackend:
 
     @staticmethod
     def expression(query: SearchQuery) -> str:
-        """A tsquery literal: ``<->`` within a phrase, ``|`` within a group, ``&`` between."""
+        """A tsquery literal: ``<->`` within a phrase, ``&`` within a part, ``|`` between."""
 
         def phrase(clause: Clause) -> str:
             return "(" + " <-> ".join(_quoted(t) for t in clause.terms) + ")"
 
-        parts = ["(" + " | ".join(phrase(c) for c in group) + ")" for group in query.wanted]
-        parts += [f"!{phrase(clause)}" for clause in query.excluded]
-        return " & ".join(parts)
+        def conjunction(part) -> str:
+            clauses = [phrase(c) for c in part.wanted] + [f"!{phrase(c)}" for c in part.excluded]
+            return "(" + " & ".join(clauses) + ")"
+
+        return " | ".join(conjunction(part) for part in query.alternatives)
 
 
 def _quoted(found: str) -> str:

@@ -4,14 +4,17 @@ reads it, on every database.
 - words: every one must be there (``flask tips``);
 - ``"an exact phrase"``: the words one after the other;
 - ``-word`` or ``-"a phrase"``: posts with it are left out;
-- ``or`` between two words or phrases: either will do (``flask or django tips`` is
-  ``(flask or django) and tips``).
+- ``or`` between two words or phrases: either side will do, and it parts the query, as
+  PostgreSQL's does: ``flask tips or django`` is ``(flask and tips) or django``, and
+  ``flask -django or pyramid`` is ``(flask and not django) or pyramid``.
 
 Anything else is a separator, so nothing a reader types is an error: an unbalanced quote runs to
-the end, a lone ``-`` or ``or`` is dropped, ``*``, ``NEAR(``, ``AND`` or SQL are words or nothing.
-A query that excludes without asking for anything finds nothing (it would be every post).
-Reading is linear in the text and bounded: past :data:`QUERY_MAX` characters and
-:data:`CLAUSES_MAX` words or phrases the rest is ignored.
+the end, a lone ``-`` and an ``or`` with nothing on one side are dropped (PostgreSQL reads these
+as the word "or" or a minus before the next word), ``*``, ``NEAR(``, ``AND`` or SQL are words or
+nothing, and NUL or control characters are spaces. A part that only excludes finds nothing (it
+would be nearly every post): ``-flask`` alone is an empty query. Reading is linear in the text
+and bounded: past :data:`QUERY_MAX` characters and :data:`CLAUSES_MAX` words or phrases the rest
+is ignored.
 """
 
 from __future__ import annotations
@@ -42,30 +45,49 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class Conjunction:
+    """Every clause of :attr:`wanted` (at least one) and none of :attr:`excluded`."""
+
+    wanted: tuple[Clause, ...]
+    excluded: tuple[Clause, ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchQuery:
-    """Every group of :attr:`wanted` must match (each by any one of its clauses), and no clause
-    of :attr:`excluded` may. Empty (:attr:`is_empty`) when nothing is wanted: it finds nothing."""
+    """A post matches when it matches any of :attr:`alternatives` (the parts ``or`` made).
+    Empty (:attr:`is_empty`) when nothing is wanted: it finds nothing."""
 
     text: str
-    wanted: tuple[tuple[Clause, ...], ...]
-    excluded: tuple[Clause, ...]
+    alternatives: tuple[Conjunction, ...]
 
     @property
     def is_empty(self) -> bool:
-        return not self.wanted
+        return not self.alternatives
 
     @property
     def wanted_terms(self) -> frozenset[str]:
         """Every term asked for: what a snippet highlights."""
-        return frozenset(t for group in self.wanted for clause in group for t in clause.terms)
+        return frozenset(
+            found
+            for alternative in self.alternatives
+            for clause in alternative.wanted
+            for found in clause.terms
+        )
 
 
 def parse(text: str, language: str) -> SearchQuery:
     text = printable(text[:QUERY_MAX])
-    wanted: list[list[Clause]] = []
+    alternatives: list[Conjunction] = []
+    wanted: list[Clause] = []
     excluded: list[Clause] = []
-    join_next = False
-    last_wanted = False  # whether the clause before was a wanted one: what ``or`` joins to
+    or_pending = False
+
+    def close() -> None:
+        if wanted:  # a part that only excludes is dropped
+            alternatives.append(Conjunction(tuple(wanted), tuple(excluded)))
+        wanted.clear()
+        excluded.clear()
+
     clauses = 0
     for match in _PIECE.finditer(text):
         if clauses == CLAUSES_MAX:
@@ -73,18 +95,15 @@ def parse(text: str, language: str) -> SearchQuery:
         minus, phrase, word_minus, word = match.groups()
         raw, negated = (phrase, minus) if word is None else (word, word_minus)
         if word is not None and word.lower() == "or" and not negated:
-            join_next = last_wanted
+            or_pending = bool(wanted or excluded)
             continue
         found = terms(raw, language)
         if not found:
             continue
         clauses += 1
-        clause = Clause(tuple(found))
-        if negated:
-            excluded.append(clause)
-        elif join_next:
-            wanted[-1].append(clause)
-        else:
-            wanted.append([clause])
-        join_next, last_wanted = False, not negated
-    return SearchQuery(text, tuple(tuple(group) for group in wanted), tuple(excluded))
+        if or_pending:
+            close()
+            or_pending = False
+        (excluded if negated else wanted).append(Clause(tuple(found)))
+    close()
+    return SearchQuery(text, tuple(alternatives))
