@@ -79,6 +79,29 @@ def test_cjk_text_is_a_term_per_character():
     assert len(english("한국어")) == 3
 
 
+def test_japanese_voicing_marks_are_not_accents():
+    """バス (a bus) and ハス (a lotus) differ by a mark that decomposes like an accent."""
+    assert english("バス") == ["バ", "ス"] != english("ハス")
+
+
+def test_korean_syllables_stay_whole():
+    assert english("한국어") == ["한", "국", "어"]
+
+
+@pytest.mark.parametrize(
+    ("text", "characters"), [("ภาษาไทย", "ภาษาไทย"), ("ພາສາລາວ", "ພາສາລາວ"), ("ភាសាខ្មែរ", "ភសខមរ")]
+)
+def test_scripts_written_without_spaces_are_a_term_per_letter(text, characters):
+    """Thai, Lao, Khmer: a run of text is many words, often longer than a word may be; each
+    letter is a term, and its marks (vowels, tones) are nothing."""
+    assert english(text) == list(characters)
+
+
+def test_a_word_keeps_the_marks_within_it():
+    """A Hindi vowel sign is a mark, not a separator: "हिन्दी" is one word, not four letters."""
+    assert len(english("हिन्दी भाषा")) == 2
+
+
 def test_cjk_characters_next_to_latin_letters_are_terms_of_their_own():
     assert english("東京tower") == ["東", "京", "tower"]
 

@@ -14,6 +14,8 @@ from blog.domain.search.query import SearchQuery
 from blog.domain.search.terms import TERM_MAX, term, tokens
 
 SNIPPET_WORDS = 30
+LEAD_WORDS = 8
+"""Words shown before a passage's first match."""
 
 
 def _hits(text: str, query: SearchQuery, language: str) -> tuple[list, list[bool]]:
@@ -44,13 +46,20 @@ def highlight(text: str, query: SearchQuery, language: str) -> Markup:
 
 
 def _best_window(words: list, found: list[bool]) -> tuple[int, int]:
-    """The run of :data:`SNIPPET_WORDS` words holding the most matches, and that count."""
-    best_start, best = 0, sum(found[:SNIPPET_WORDS])
-    current = best
-    for start in range(1, max(len(words) - SNIPPET_WORDS + 1, 1)):
-        current += found[start + SNIPPET_WORDS - 1] - found[start - 1]
-        if current > best:
-            best_start, best = start, current
+    """Where a run of :data:`SNIPPET_WORDS` words holding the most matches starts, a few words
+    before its first match (a passage ending on its only hit says nothing of it) or sooner, so
+    it is as long as the text allows, and how many it holds."""
+    before = [0]  # before[i]: matches among the first i words
+    for hit in found:
+        before.append(before[-1] + hit)
+    best_start, best = 0, 0
+    for index, hit in enumerate(found):
+        if not hit:
+            continue
+        start = max(min(index - LEAD_WORDS, len(words) - SNIPPET_WORDS), 0)
+        matches = before[min(start + SNIPPET_WORDS, len(words))] - before[start]
+        if matches > best:
+            best_start, best = start, matches
     return best_start, best
 
 

@@ -21,12 +21,34 @@ import snowballstemmer
 TERM_MAX = 60
 """A longer "word" (a hash, a long URL, base64) is not indexed and not searched for."""
 
-_CJK = (
-    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+_WITHOUT_SPACES = (
+    "\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003134f"
 )
-_TOKEN = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
-"""One CJK character, or a run of other letters and digits."""
+"""Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Chinese, Japanese;
+Korean, whose words carry their particles): each character is a term."""
+_ONE_CHARACTER = re.compile(f"[{_WITHOUT_SPACES}]")
+
+
+def _marks() -> str:
+    """Combining marks as a character class: they belong to the word they follow (a Hindi
+    vowel sign, a decomposed accent), whatever the letter is."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x300, 0x20000):
+        if unicodedata.category(chr(code)).startswith("M"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(f"{chr(low)}-{chr(high)}" for low, high in ranges)
+
+
+_TOKEN = re.compile(
+    f"[{_WITHOUT_SPACES}]|[^\\W_{_WITHOUT_SPACES}](?:[^\\W_{_WITHOUT_SPACES}]|[{_marks()}])*"
+)
+"""One character of a script without spaces, or a word: letters and digits, and the marks
+that go with them."""
 
 _NOT_DECOMPOSED = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i"}
@@ -45,7 +67,7 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def term(word: str, language: str) -> str:
     """The term of one word (as :func:`tokens` finds them). Words repeat, in a post and across
     posts, so terms are remembered: stemming is most of the cost of indexing.
@@ -53,6 +75,8 @@ def term(word: str, language: str) -> str:
     A stem that folding changes held letters its stemmer may not know (the English one reads
     "résumé" unlike "resume", and styled or full-width letters as no word): the folded stem is
     stemmed again, so the word is the term its plain spelling is."""
+    if _ONE_CHARACTER.fullmatch(word):  # no stem, no accents (バ is not ハ)
+        return unicodedata.normalize("NFKC", word) if word.isalnum() else ""
     stemmer = _stemmer(language)
     stem = stemmer.stemWord(word.casefold())
     folded = fold(stem)
