@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from blog.domain.posts import create_post, delete_post, publish_post, unpublish_post, update_post
 from blog.domain.queries import home_posts, search_posts
+from blog.domain.search import index
 from blog.domain.tags import merge_tags, rename_tag
 from blog.domain.users import set_disabled
 from blog.extensions import db
@@ -200,6 +201,18 @@ def test_reindex_search_indexes_again_in_the_language_set(app, db, settings):
     assert result.exit_code == 0, result.output
     assert "Indexed 1 published posts" in result.output
     assert found("mangez") == ["Manger"]
+
+
+def test_reindex_search_counts_and_indexes_every_batch(app, db, monkeypatch):
+    """Posts are indexed a batch at a time (a million at once would not fit in memory)."""
+    monkeypatch.setattr(index, "BATCH", 2)
+    for n in range(5):
+        PostFactory(title=f"Batch {n}", body="Chisel.", description="")
+    db.session.execute(sa.text("DELETE FROM post_search"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["blog", "reindex-search"])
+    assert "Indexed 5 published posts" in result.output
+    assert sorted(found("chisel")) == [f"Batch {n}" for n in range(5)]
 
 
 def _times(*names: str) -> list[sa.ColumnClause]:

@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from blog.domain.search.query import parse
 from blog.domain.search.snippets import LEAD_WORDS, SNIPPET_WORDS, highlight, snippet
+from blog.domain.search.terms import TERM_MAX
 
 
 def marked(texts: list[str], typed: str) -> str:
@@ -78,3 +79,16 @@ def test_a_title_is_shown_whole_with_its_matches_marked():
     assert str(highlight(title, parse("tips or flask", "english"), "english")) == (
         "<mark>Flask</mark> &amp; &lt;Django&gt; <mark>tips</mark>"
     )
+
+
+def test_a_word_as_long_as_a_term_may_be_is_marked():
+    word = "a" * TERM_MAX
+    assert marked([f"The {word} word."], word) == f"The <mark>{word}</mark> word."
+
+
+def test_an_empty_description_gives_way_to_the_body():
+    assert marked(["", "Flask tips."], "tips") == "Flask <mark>tips</mark>."
+
+
+def test_texts_without_words_give_no_passage():
+    assert marked(["", "…!"], "flask") == ""

@@ -3,7 +3,7 @@ finds a word however it was inflected, capitalised or accented."""
 
 import pytest
 
-from blog.domain.search.terms import TERM_MAX, terms
+from blog.domain.search.terms import TERM_MAX, fold, terms
 
 
 def english(text: str) -> list[str]:
@@ -129,3 +129,7 @@ def test_punctuation_and_underscores_separate_words():
 
 def test_a_text_without_letters_or_digits_has_no_terms():
     assert english("*** -- 😀 ... \x00") == []
+
+
+def test_folding_keeps_the_letters_and_digits_alone():
+    assert fold("Ørsted-Café №5") == "orstedcafeno5"

@@ -58,7 +58,8 @@ _NOT_DECOMPOSED = str.maketrans(
 def fold(word: str) -> str:
     """``word`` without accents: "é" → "e", "ø" → "o" (letters Unicode doesn't decompose).
     Only letters and digits are kept, so a term is one word to every database's tokenizer."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_NOT_DECOMPOSED)).casefold()
+    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_NOT_DECOMPOSED))
+    decomposed = decomposed.casefold()  # styled letters decompose to capitals
     return "".join(c for c in decomposed if c.isalnum())
 
 
