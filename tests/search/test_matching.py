@@ -88,6 +88,13 @@ def test_a_phrase_does_not_run_from_one_field_into_the_next(db, fields):
     assert found('"quick brown"') == []
 
 
+def test_each_field_keeps_its_own_word_positions(db):
+    """A field's first word does not follow the first word of the field before it."""
+    post("Quick fox", body="Lazy dog.", description="")
+    assert found("quick lazy") == ["Quick fox"]
+    assert found('"quick lazy"') == []
+
+
 def test_an_excluded_word_leaves_its_posts_out(db):
     post("Fox", body="A quick fox.")
     post("Brown fox", body="A quick brown fox.")
