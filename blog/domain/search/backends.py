@@ -22,6 +22,7 @@ from blog.models import Post
 
 TABLE = "post_search"
 FIELDS = ("title", "tags", "description", "body")
+"""The index's table (its DDL below spells it out) and the fields of a document, in order."""
 
 
 def not_an_index_table(name: str | None, type_: str, parent_names) -> bool:
@@ -67,17 +68,17 @@ class SQLiteBackend:
 
     def create(self, bind: sa.Connection) -> None:
         bind.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(FIELDS)}, "
+            "CREATE VIRTUAL TABLE post_search USING fts5(title, tags, description, body, "
             "tokenize = 'unicode61 remove_diacritics 0')"
         )
         bind.exec_driver_sql(
-            f"CREATE TRIGGER {TABLE}_forget_post AFTER DELETE ON posts "
-            f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
+            "CREATE TRIGGER post_search_forget_post AFTER DELETE ON posts "
+            "BEGIN DELETE FROM post_search WHERE rowid = old.id; END"
         )
 
     def drop(self, bind: sa.Connection) -> None:
-        bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TABLE}_forget_post")
-        bind.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+        bind.exec_driver_sql("DROP TRIGGER IF EXISTS post_search_forget_post")
+        bind.exec_driver_sql("DROP TABLE IF EXISTS post_search")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
         delete = sa.delete(self._table)
@@ -143,13 +144,15 @@ class PostgresBackend:
 
     def create(self, bind: sa.Connection) -> None:
         bind.exec_driver_sql(
-            f"CREATE TABLE {TABLE} (post_id INTEGER PRIMARY KEY "
+            "CREATE TABLE post_search (post_id INTEGER PRIMARY KEY "
             "REFERENCES posts (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)"
         )
-        bind.exec_driver_sql(f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)")
+        bind.exec_driver_sql(
+            "CREATE INDEX ix_post_search_document ON post_search USING gin (document)"
+        )
 
     def drop(self, bind: sa.Connection) -> None:
-        bind.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+        bind.exec_driver_sql("DROP TABLE IF EXISTS post_search")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
         delete = sa.delete(self._table)
