@@ -45,7 +45,7 @@ def list_articles(query: schemas.ArticleListQuery):
         tag=query.tag,
         author=query.author,
         favorited_by=query.favorited,
-        matching=search.read_query(query.q) if query.q and query.q.strip() else None,
+        matching=search.read_query(query.q) if query.q and search.printable(query.q) else None,
     )
     return _window(statement, query.offset, query.limit)
 

@@ -78,7 +78,7 @@ def test_q_combines_with_tag_author_and_favorited_each_narrowing(
     assert (set(titles), count) == (with_q, len(with_q))
 
 
-@pytest.mark.parametrize("blank", ["q=", "q=%20%20", "q=%09"])
+@pytest.mark.parametrize("blank", ["q=", "q=%20%20", "q=%09", "q=%00%1b"])
 def test_a_blank_q_is_no_search_and_lists_every_article_newest_first(api, shore, blank):
     assert _titles(api, blank) == _titles(api, "")
     assert _titles(api, blank)[1] == 4
