@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import search, sessions, users
+from blog.domain import rendering, search, sessions, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -109,6 +109,15 @@ def reindex_search() -> None:
     indexed = search.index.rebuild(db.session, current_app.config["SEARCH_LANGUAGE"])
     db.session.commit()
     click.echo(f"Indexed {indexed} published posts for search.")
+
+
+@blog_cli.command("render-posts")
+def render_posts() -> None:
+    """Render every post and comment again with the current Markdown renderer (bodies are
+    rendered when saved): after an upgrade that changes it, e.g. to highlight older posts'
+    code. Safe to repeat; edit times stay."""
+    posts_changed, comments_changed = rendering.render_again()
+    click.echo(f"Rendered again: {posts_changed} posts and {comments_changed} comments changed.")
 
 
 @blog_cli.command("check-deploy")

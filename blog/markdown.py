@@ -3,23 +3,35 @@
 markdown-it-py renders CommonMark with raw HTML switched off; nh3 then keeps only an allow-list of
 tags and attributes, drops ``javascript:``/``data:`` URLs and marks every link
 ``rel="nofollow noopener"``. The HTML is stored with the post, so this runs on write, not on read.
+
+Fenced code in a language Pygments knows (```` ```python ````) is highlighted here too: spans
+with Pygments' short token classes (``k``, ``s2``...), the only classes a ``span`` may keep,
+coloured by ``static/css/code.css`` (``scripts/code-css`` writes it). Readers need no script.
 """
 
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
 POST_TAGS = frozenset(
     {
         "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
         "hr", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td",
-        "th", "thead", "tr", "ul",
+        "th", "thead", "tr", "ul", "span",
     }
 )  # fmt: skip
 COMMENT_TAGS = frozenset(
-    {"a", "blockquote", "br", "code", "del", "em", "li", "ol", "p", "pre", "s", "strong", "ul"}
-)
+    {
+        "a", "blockquote", "br", "code", "del", "em", "li", "ol", "p", "pre", "s", "strong", "ul",
+        "span",
+    }
+)  # fmt: skip
 ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
@@ -29,6 +41,9 @@ ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+TOKEN_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
+"""The classes a highlighted span may carry: Pygments' short names, nothing else."""
+_FORMATTER = HtmlFormatter(nowrap=True)
 
 MARKUP_CHARACTERS = "!#$%&*+-:<=>@[\\]^_`{}~|()"
 """Where markdown-it's inline rules start to look (its own stop characters, table pipes and link
@@ -58,9 +73,22 @@ def _align_attribute(state) -> None:
             token.attrs["align"] = style.removeprefix("text-align:")
 
 
+def _highlight(code: str, language: str, attributes: str) -> str:
+    """Highlighted spans for a fenced block in a language Pygments knows; "" for any other,
+    which markdown-it then escapes as plain code."""
+    if not language:
+        return ""
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, _FORMATTER)
+
+
 @cache
 def _parser(comment: bool) -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    options = {"html": False, "linkify": False, "typographer": False, "highlight": _highlight}
+    parser = MarkdownIt("commonmark", options)
     parser.enable(["table", "strikethrough"])
     parser.core.ruler.push("align_attribute", _align_attribute)
     if comment:
@@ -73,8 +101,26 @@ def _clean(html: str, tags: frozenset[str]) -> str:
         html,
         tags=set(tags),
         attributes={tag: set(attrs) for tag, attrs in ATTRIBUTES.items() if tag in tags},
+        allowed_classes={"span": set(TOKEN_CLASSES)},
         url_schemes=set(URL_SCHEMES),
         link_rel="nofollow noopener",
+    )
+
+
+CODE_STYLES = {"light": "default", "dark": "github-dark"}
+"""The Pygments style of code blocks in the site's light and dark themes."""
+
+
+def code_stylesheet() -> str:
+    """``static/css/code.css``: the colours of highlighted code, the dark style under
+    ``prefers-color-scheme: dark`` as the site's other colours (``scripts/code-css``)."""
+    light = HtmlFormatter(style=CODE_STYLES["light"]).get_token_style_defs("pre code")
+    dark = HtmlFormatter(style=CODE_STYLES["dark"]).get_token_style_defs("pre code")
+    indented = "\n".join(f"  {line}" for line in dark)
+    return (
+        "/* Highlighted code (Pygments): written by scripts/code-css, do not edit. */\n"
+        + "\n".join(light)
+        + f"\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
     )
 
 
