@@ -9,6 +9,7 @@ with Pygments' short token classes (``k``, ``s2``...), the only classes a ``span
 coloured by ``static/css/code.css`` (``scripts/code-css`` writes it). Readers need no script.
 """
 
+from contextvars import ContextVar
 from functools import cache
 
 import nh3
@@ -45,6 +46,26 @@ TOKEN_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
 """The classes a highlighted span may carry: Pygments' short names, nothing else."""
 _FORMATTER = HtmlFormatter(nowrap=True)
 
+HIGHLIGHTED_LANGUAGES = frozenset(
+    {
+        "bash", "c", "clojure", "console", "cpp", "csharp", "css", "dart", "diff", "django",
+        "docker", "elixir", "erlang", "fsharp", "go", "graphql", "groovy", "haskell", "html",
+        "ini", "java", "javascript", "json", "jsx", "julia", "kotlin", "lua", "nginx", "ocaml",
+        "perl", "php", "postgresql", "powershell", "protobuf", "python", "ruby", "rust", "scala",
+        "scss", "splus", "sql", "swift", "tex", "toml", "tsx", "typescript", "vim", "xml",
+        "yaml", "zig",
+    }
+)  # fmt: skip
+"""Languages whose code is highlighted (by their Pygments name; any alias of it will do:
+``py``, ``js``, ``sh``, ``yml``...). Some of Pygments' 500 lexers take seconds on a few
+thousand hostile characters; these were each fed patterns meant to make them backtrack and
+stayed linear or close, within the bounds below."""
+BLOCK_HIGHLIGHT_MAX = 5_000
+"""A longer block is shown as plain code: a lexer's worst case grows faster than its input."""
+BODY_HIGHLIGHT_MAX = 20_000
+"""Characters of code highlighted in one body, all blocks together; the rest is plain."""
+_highlight_budget: ContextVar[list[int]] = ContextVar("highlight_budget")
+
 MARKUP_CHARACTERS = "!#$%&*+-:<=>@[\\]^_`{}~|()"
 """Where markdown-it's inline rules start to look (its own stop characters, table pipes and link
 parentheses). Rendering is linear, but each of these can cost up to a few hundred times a plain
@@ -74,15 +95,27 @@ def _align_attribute(state) -> None:
 
 
 def _highlight(code: str, language: str, attributes: str) -> str:
-    """Highlighted spans for a fenced block in a language Pygments knows; "" for any other,
-    which markdown-it then escapes as plain code."""
-    if not language:
+    """Highlighted spans for a fenced block in one of :data:`HIGHLIGHTED_LANGUAGES`, within the
+    bounds; "" for any other, which markdown-it then escapes as plain code."""
+    budget = _highlight_budget.get(None)
+    if not language or budget is None or len(code) > min(BLOCK_HIGHLIGHT_MAX, budget[0]):
         return ""
     try:
         lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
         return ""
+    if lexer.aliases[0] not in HIGHLIGHTED_LANGUAGES:
+        return ""
+    budget[0] -= len(code)
     return highlight(code, lexer, _FORMATTER)
+
+
+def _render(parser: MarkdownIt, text: str) -> str:
+    token = _highlight_budget.set([BODY_HIGHLIGHT_MAX])
+    try:
+        return parser.render(text)
+    finally:
+        _highlight_budget.reset(token)
 
 
 @cache
@@ -126,9 +159,9 @@ def code_stylesheet() -> str:
 
 def render_post(text: str) -> str:
     """HTML for a post body: headings, lists, code, tables, images, links."""
-    return _clean(_parser(False).render(text), POST_TAGS)
+    return _clean(_render(_parser(False), text), POST_TAGS)
 
 
 def render_comment(text: str) -> str:
     """HTML for a comment: the inline subset plus lists, quotes and code blocks."""
-    return _clean(_parser(True).render(text), COMMENT_TAGS)
+    return _clean(_render(_parser(True), text), COMMENT_TAGS)
