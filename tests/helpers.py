@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from blog import create_app, logs, mail
 from blog.extensions import cache, db, limiter
 from tests import factories
-from tests.databases import empty_tables
+from tests.databases import empty_tables, fresh_database
 
 READ_AT_CREATE_APP = (
     "BLOG_ENV",
@@ -173,6 +173,18 @@ def app_on(database_url: str, **overrides) -> Iterator[Flask]:
             finally:
                 _remove_rows()
                 db.engine.dispose()
+
+
+@contextlib.contextmanager
+def app_on_empty_database(name_suffix: str, tmp_path) -> Iterator[Flask]:
+    """An app, in its own context, on a database of its own with no schema at all: for tests
+    that run the migrations themselves. The database is dropped afterwards."""
+    with fresh_database(name_suffix, tmp_path) as url:
+        app = make_app(url)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 class SharedApp:

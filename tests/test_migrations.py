@@ -11,18 +11,13 @@ from flask_migrate import downgrade, upgrade
 from blog import create_app, schema_migrations
 from blog.domain.search.backends import not_an_index_table
 from blog.extensions import db
-from tests.databases import fresh_database
-from tests.helpers import make_app
+from tests.helpers import app_on_empty_database
 
 
 @pytest.fixture
 def empty_app(tmp_path):
-    with fresh_database("_migrations", tmp_path) as url:
-        app = make_app(url)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    with app_on_empty_database("_migrations", tmp_path) as app:
+        yield app
 
 
 def _differences(metadata: sa.MetaData) -> list:

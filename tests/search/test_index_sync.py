@@ -14,9 +14,8 @@ from blog.domain.users import set_disabled
 from blog.extensions import db
 from blog.models import Post, PostStatus, Tag, utcnow
 from blog.models.types import UTCDateTime
-from tests.databases import fresh_database
 from tests.factories import DraftFactory, PostFactory, UserFactory
-from tests.helpers import make_app
+from tests.helpers import app_on_empty_database
 
 
 def found(text: str) -> list[str]:
@@ -222,12 +221,8 @@ def _times(*names: str) -> list[sa.ColumnClause]:
 
 @pytest.fixture
 def empty_app(tmp_path):
-    with fresh_database("_search_migration", tmp_path) as url:
-        app = make_app(url)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    with app_on_empty_database("_search_migration", tmp_path) as app:
+        yield app
 
 
 def test_the_migration_that_adds_search_indexes_the_published_posts(empty_app):

@@ -81,10 +81,7 @@ class SQLiteBackend:
         bind.exec_driver_sql("DROP TABLE IF EXISTS post_search")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
-        delete = sa.delete(self._table)
-        if post_ids is not None:
-            delete = delete.where(self._table.c.rowid.in_(post_ids))
-        executor.execute(delete)
+        _forget(executor, self._table.c.rowid, post_ids)
 
     def store(self, executor, documents: list[Document]) -> None:
         rows = [
@@ -155,10 +152,7 @@ class PostgresBackend:
         bind.exec_driver_sql("DROP TABLE IF EXISTS post_search")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
-        delete = sa.delete(self._table)
-        if post_ids is not None:
-            delete = delete.where(self._table.c.post_id.in_(post_ids))
-        executor.execute(delete)
+        _forget(executor, self._table.c.post_id, post_ids)
 
     def store(self, executor, documents: list[Document]) -> None:
         rows = [{"post_id": d.post_id, "document": self.vector(d)} for d in documents]
@@ -209,6 +203,14 @@ class PostgresBackend:
             return "(" + " & ".join(clauses) + ")"
 
         return " | ".join(conjunction(part) for part in query.alternatives)
+
+
+def _forget(executor, post_id: sa.ColumnClause, post_ids: list[int] | None) -> None:
+    """Delete the documents whose ``post_id`` column is among ``post_ids`` (None: all)."""
+    delete = sa.delete(post_id.table)
+    if post_ids is not None:
+        delete = delete.where(post_id.in_(post_ids))
+    executor.execute(delete)
 
 
 def _quoted(found: str) -> str:
