@@ -97,6 +97,7 @@ class Config:
     FEED_POSTS = 20
     WEBSUB_HUB = ""
     SEARCH_LANGUAGE = "english"
+    REVISIONS_KEPT = 25
 
 
 class DevelopmentConfig(Config):
@@ -218,6 +219,9 @@ def setting_problem(config: Mapping[str, Any]) -> str | None:
         return "WEBSUB_HUB must be an http:// or https:// URL"
     if config.get("SEARCH_LANGUAGE", "english") not in SEARCH_LANGUAGES:
         return f"SEARCH_LANGUAGE must be one of {', '.join(sorted(SEARCH_LANGUAGES))}"
+    revisions_kept = config.get("REVISIONS_KEPT", 25)
+    if not isinstance(revisions_kept, int) or not 0 <= revisions_kept <= 1000:
+        return "REVISIONS_KEPT must be between 0 and 1000"
     return None
 
 

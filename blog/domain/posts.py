@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from blog.domain import revisions
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
 from blog.domain.rows import take_turns
@@ -149,13 +150,18 @@ def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | N
     return post
 
 
-def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
+def update_post(
+    post: Post, editor: User, changes: dict[str, Any], *, autosave: bool = False
+) -> Post:
     """Change the given fields (title, description, body, tags, publish). The slug stays, but
     for a draft published for the first time: it leaves its private slug for one from its title.
 
     ``updated_at`` moves only when something really changed: saving as it is isn't an edit.
     Publishing a draft stamps both times alike, so a post is "edited since published"
     (:attr:`Post.edited_since_published`) only when it changed after that.
+
+    The version a change replaces is kept as a revision (:func:`blog.domain.revisions.keep`);
+    ``autosave`` (the editor's own saves while typing) keeps fewer.
     """
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
@@ -163,6 +169,7 @@ def update_post(post: Post, editor: User, changes: dict[str, Any]) -> Post:
     saved = {name: getattr(post, name) for name in ("title", "description", "body")}
     saved["tags"] = post.tag_names
     changed = {name for name in fields if fields[name] != saved[name]}
+    revisions.keep(post, editor, saved, changed, autosave=autosave)
     for name in changed - {"tags"}:
         setattr(post, name, fields[name])
     if "body" in changed:

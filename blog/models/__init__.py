@@ -1,6 +1,7 @@
 """The data model; import models from here."""
 
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
+from blog.models.revision import PostRevision
 from blog.models.sign_in import SignIn
 from blog.models.site import content_version
 from blog.models.types import utcnow
@@ -9,6 +10,7 @@ from blog.models.user import User, follows
 __all__ = [
     "Comment",
     "Post",
+    "PostRevision",
     "PostStatus",
     "PostTag",
     "SignIn",
