@@ -3,7 +3,8 @@
 Built with :mod:`difflib`. Lines are compared whole; a changed line is then compared word by
 word with the line it replaced, so a one-word edit in a long paragraph shows as that word, not
 as the paragraph twice. Bounds keep the work in proportion: lines longer than
-:data:`WORD_DIFF_TOKENS` tokens are marked whole rather than compared word by word.
+:data:`WORD_DIFF_TOKENS` tokens are marked whole rather than compared word by word (a body has
+at most a few thousand lines: each line break counts towards its markup bound).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ CONTEXT_LINES = 3
 
 WORD_DIFF_TOKENS = 2_000
 """The most words, spaces and signs of two lines compared word by word."""
+
+WORD_DIFF_SIMILARITY = 0.4
+"""The share of two lines' text (spaces aside) below which they are marked whole."""
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -109,25 +113,40 @@ def _changed_block(old, new, i1, i2, j1, j2) -> list[DiffLine]:
 
 
 def word_diff(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
-    """The two lines as segments, the words only one of them has marked ``changed``."""
+    """The two lines as segments, the words only one of them has marked ``changed``. Lines
+    that share less than :data:`WORD_DIFF_SIMILARITY` of their text are marked whole: a
+    rewritten sentence reads better struck out than as a sieve of single words."""
+    whole = (Segment(before, True),), (Segment(after, True),)
     old, new = _TOKEN.findall(before), _TOKEN.findall(after)
     if len(old) + len(new) > WORD_DIFF_TOKENS:
-        return (Segment(before, True),), (Segment(after, True),)
-    old_segments: list[Segment] = []
-    new_segments: list[Segment] = []
+        return whole
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        changed = tag != "equal"
-        _append(old_segments, "".join(old[i1:i2]), changed)
-        _append(new_segments, "".join(new[j1:j2]), changed)
-    return tuple(old_segments), tuple(new_segments)
+    opcodes = matcher.get_opcodes()
+    kept = sum(_visible(old[i1:i2]) for tag, i1, i2, _, _ in opcodes if tag == "equal")
+    visible = _visible(old) + _visible(new)
+    if visible and 2 * kept / visible < WORD_DIFF_SIMILARITY:
+        return whole
+    old_segments = [Segment("".join(old[i1:i2]), tag != "equal") for tag, i1, i2, _, _ in opcodes]
+    new_segments = [Segment("".join(new[j1:j2]), tag != "equal") for tag, _, _, j1, j2 in opcodes]
+    return _joined(old_segments), _joined(new_segments)
 
 
-def _append(segments: list[Segment], text: str, changed: bool) -> None:
-    """Add ``text``, merged into the last segment when that is marked alike."""
-    if not text:
-        return
-    if segments and segments[-1].changed == changed:
-        segments[-1] = Segment(segments[-1].text + text, changed)
-    else:
-        segments.append(Segment(text, changed))
+def _visible(tokens: list[str]) -> int:
+    return sum(len(token) for token in tokens if not token.isspace())
+
+
+def _joined(segments: list[Segment]) -> tuple[Segment, ...]:
+    """Empty segments dropped, neighbours marked alike merged, and the spaces between two
+    changes marked with them ("<del>a b</del>", not "<del>a</del> <del>b</del>")."""
+    segments = [segment for segment in segments if segment.text]
+    for k in range(1, len(segments) - 1):
+        between = segments[k - 1].changed and segments[k + 1].changed
+        if between and not segments[k].changed and segments[k].text.isspace():
+            segments[k] = Segment(segments[k].text, True)
+    joined: list[Segment] = []
+    for segment in segments:
+        if joined and joined[-1].changed == segment.changed:
+            joined[-1] = Segment(joined[-1].text + segment.text, segment.changed)
+        else:
+            joined.append(segment)
+    return tuple(joined)
