@@ -68,6 +68,9 @@ def keep(
     by :func:`blog.domain.posts.update_post` before it changes the post; the save commits."""
     if not changed.intersection(VERSIONED):
         return None
+    if kept_per_post() <= 0:
+        prune(post, 0)
+        return None
     if autosave and _autosaved_lately(post):
         return None
     revision = PostRevision(

@@ -10,7 +10,7 @@ from blog.domain import posts
 from blog.extensions import db
 from blog.models import Post, PostRevision
 from tests.factories import DraftFactory, UserFactory
-from tests.helpers import counting_statements, csrf_token_in, sign_in_without_the_form
+from tests.helpers import Api, counting_statements, csrf_token_in, sign_in_without_the_form
 
 
 @pytest.fixture
@@ -274,3 +274,24 @@ def test_the_history_page_runs_the_same_statements_however_many_revisions(
         page = client.get(path).get_data(as_text=True)
     assert page.count('class="revision-item"') == 30
     assert one.total == thirty.total
+
+
+def test_an_edit_through_the_api_keeps_a_revision_too(client, db):
+    api = Api(client)
+    api.token = api.sign_up("apiwriter")
+    slug = api.write("From the API", tagList=["api"])["slug"]
+    response = api.put(f"/articles/{slug}", {"article": {"body": "Changed through the API"}})
+    assert response.status_code == 200
+    post = db.session.scalar(sa.select(Post).where(Post.slug == slug))
+    [revision_id] = revision_ids(post)
+    revision = db.session.get(PostRevision, revision_id)
+    assert revision.body == "# Hello" and revision.tag_names == ["api"]
+    assert revision.editor_id == post.author_id
+
+
+def test_the_history_says_so_when_the_blog_keeps_no_versions(client, auth, edited, settings):
+    settings(REVISIONS_KEPT=0)
+    auth.login()
+    page = client.get(f"/posts/{edited.slug}/revisions").get_data(as_text=True)
+    assert "set to keep no earlier versions" in page
+    assert 'class="revision-item"' not in page and "No earlier versions yet" not in page
