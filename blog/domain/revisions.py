@@ -97,9 +97,7 @@ def _autosaved_lately(post: Post) -> bool:
         .limit(1)
     ).first()
     return (
-        newest is not None
-        and newest.autosave
-        and newest.created_at > utcnow() - (AUTOSAVE_INTERVAL)
+        newest is not None and newest.autosave and newest.created_at > utcnow() - AUTOSAVE_INTERVAL
     )
 
 
