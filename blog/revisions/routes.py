@@ -13,6 +13,9 @@ from blog.models import Post
 
 bp = Blueprint("revisions", __name__, template_folder="templates")
 
+FIELD_NAMES = {"tagList": "tags", "body": "text"}
+"""How a refused restore names the field at fault."""
+
 
 @bp.context_processor
 def _helpers() -> dict:
@@ -63,7 +66,9 @@ def restore(slug: str, revision_id: str):
         restored = revisions.restore(post, revision, current_user)
     except ValidationError as error:
         problems = "; ".join(
-            f"{name}: {message}" for name, messages in error.errors.items() for message in messages
+            f"{FIELD_NAMES.get(name, name)}: {message}"
+            for name, messages in error.errors.items()
+            for message in messages
         )
         flash(f"This version can't be restored as it is ({problems}).", "error")
         return redirect(url_for("revisions.show", slug=post.slug, revision_id=revision.id))

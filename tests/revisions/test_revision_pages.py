@@ -199,7 +199,7 @@ def test_a_version_the_rules_now_refuse_is_explained_not_a_500(client, auth, edi
     assert response.status_code == 302
     assert response.location == f"/posts/{edited.slug}/revisions/{original}"
     page = client.get(response.location).get_data(as_text=True)
-    assert "can&#39;t be restored as it is" in page
+    assert "can&#39;t be restored as it is (tags: contains characters" in page
     assert db.session.get(Post, edited.id).title == "New title"
 
 
