@@ -3,6 +3,7 @@
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
 from blog.models.sign_in import SignIn
 from blog.models.site import content_version
+from blog.models.site_settings import SiteSettings
 from blog.models.types import utcnow
 from blog.models.user import User, follows
 
@@ -12,6 +13,7 @@ __all__ = [
     "PostStatus",
     "PostTag",
     "SignIn",
+    "SiteSettings",
     "Tag",
     "User",
     "content_version",
