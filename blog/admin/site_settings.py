@@ -100,6 +100,7 @@ def _form(settings: site_settings.Settings) -> SiteSettingsForm:
         while len(rows) < most and (len(rows) < SPARE_ROWS or _filled(rows[-SPARE_ROWS:])):
             rows.append_entry()
     default = current_app.config["SEARCH_LANGUAGE"]
+    # Pairs, not WTForms 3.3's SelectChoice: pyproject.toml allows WTForms 3.1.
     form.search_language.choices = [
         ("", f"The default: {default.capitalize()} (SEARCH_LANGUAGE)"),
         *((name, name.capitalize()) for name in sorted(SEARCH_LANGUAGES)),
