@@ -111,6 +111,14 @@ def reindex_search() -> None:
     click.echo(f"Indexed {indexed} published posts for search.")
 
 
+@blog_cli.command("settings")
+def show_settings() -> None:
+    """Print the site settings in force and where each comes from: the site settings an admin
+    saved (Admin → Settings), or its default (an environment setting, or the theme's)."""
+    for name, value, source in site_settings.described(site_settings.current()):
+        click.echo(f"{name}: {value or '(none)'}  [{source}]")
+
+
 @blog_cli.command("render-posts")
 def render_posts() -> None:
     """Render every post and comment again with the current Markdown renderer (bodies are

@@ -394,3 +394,27 @@ def save(data: Mapping[str, Any], admin: User) -> Saved:
         else "",
     )
     return Saved(current(), reindexed)
+
+
+DEFAULTS = {
+    "title": "BLOG_TITLE",
+    "description": "BLOG_DESCRIPTION",
+    "posts_per_page": "POSTS_PER_PAGE",
+    "search_language": "SEARCH_LANGUAGE",
+}
+"""The settings whose blank falls back to an environment setting, and its name."""
+
+
+def described(settings: Settings) -> list[tuple[str, str, str]]:
+    """``(name, value, where it comes from)`` for each setting, for ``flask blog settings``."""
+    rows = []
+    for column in STORED_COLUMNS:
+        value = getattr(settings, column)
+        if isinstance(value, tuple):
+            value = ", ".join(
+                f"{getattr(link, 'label', None) or link.name} {link.url}" for link in value
+            )
+        stored = settings.stored.get(column) not in (None, [])
+        source = "site settings" if stored else DEFAULTS.get(column, "the theme's default")
+        rows.append((column, "" if value is None else str(value), source))
+    return rows

@@ -347,3 +347,17 @@ def test_a_database_behind_its_migrations_serves_the_environments_settings(cache
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ALTER TABLE site_settings_gone RENAME TO site_settings")
     assert "site settings unreadable, using the defaults" in caplog.text
+
+
+def test_the_command_line_shows_each_setting_and_where_it_comes_from(admin_client, app, settings):
+    settings(BLOG_TITLE="Env Title", POSTS_PER_PAGE=10)
+    change(
+        admin_client,
+        title="Stored Title",
+        **{"social_links-0-service": "github", "social_links-0-url": "https://github.com/me"},
+    )
+    output = app.test_cli_runner().invoke(args=["blog", "settings"]).output.splitlines()
+    assert "title: Stored Title  [site settings]" in output
+    assert "posts_per_page: 10  [POSTS_PER_PAGE]" in output
+    assert "social_links: GitHub https://github.com/me  [site settings]" in output
+    assert "accent_color: (none)  [the theme's default]" in output
