@@ -109,6 +109,13 @@ def last_modified(fallback: datetime | None) -> datetime | None:
     return content_changed_at() or fallback
 
 
+def version_read_along(version: int, changed_at: datetime | None) -> None:
+    """Take the version a caller read in a statement of its own, joined to its own rows (the
+    site settings, which every page reads: :mod:`blog.domain.site_settings`), as this request's
+    read of it, so that it costs no statement of its own."""
+    g.content_version, g.content_changed_at = version, changed_at
+
+
 def _read_version() -> None:
     try:
         row = db.session.execute(

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import rendering, search, sessions, users
+from blog.domain import rendering, search, sessions, site_settings, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -106,9 +106,17 @@ def reindex_search() -> None:
     """Index every published post again, in one transaction: needed after SEARCH_LANGUAGE
     changes (words are stored stemmed in that language). Searches keep answering meanwhile,
     from the old index, until it commits."""
-    indexed = search.index.rebuild(db.session, current_app.config["SEARCH_LANGUAGE"])
+    indexed = search.index.rebuild(db.session, site_settings.search_language())
     db.session.commit()
     click.echo(f"Indexed {indexed} published posts for search.")
+
+
+@blog_cli.command("settings")
+def show_settings() -> None:
+    """Print the site settings in force and where each comes from: the site settings an admin
+    saved (Admin → Settings), or its default (an environment setting, or the theme's)."""
+    for name, value, source in site_settings.described(site_settings.current()):
+        click.echo(f"{name}: {value or '(none)'}  [{source}]")
 
 
 @blog_cli.command("render-posts")

@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.revisions.routes import bp as revisions_bp
     from blog.search.routes import bp as search_bp
     from blog.seo.routes import bp as seo_bp
+    from blog.theme.routes import bp as theme_bp
     from blog.users.email_links import bp as email_links_bp
     from blog.users.routes import bp as users_bp
 
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         seo_bp,
         search_bp,
         revisions_bp,
+        theme_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

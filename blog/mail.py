@@ -17,6 +17,7 @@ from flask import Flask, current_app, render_template
 from flask_mailman import EmailMessage, Mail
 
 from blog.config import delivers_mail, mail_backend
+from blog.domain import site_settings
 
 DOMAIN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 """A host an email address can be at (an IP address or ``localhost`` is not one)."""
@@ -41,8 +42,9 @@ def prints_to_terminal() -> bool:
     return current_app.config["MAIL_BACKEND"] == "console"
 
 
-def sender(config) -> str:
-    """The From of every message: ``MAIL_DEFAULT_SENDER``, else the blog's name at ``noreply@``
+def sender(config, site_name: str | None = None) -> str:
+    """The From of every message: ``MAIL_DEFAULT_SENDER``, else the blog's name (``site_name``,
+    the site settings' title, else ``BLOG_TITLE``) at ``noreply@``
     the host of ``SITE_URL`` (``localhost`` without one, or when it is no domain name), so no
     message goes out with an empty From."""
     if config.get("MAIL_DEFAULT_SENDER"):
@@ -51,7 +53,10 @@ def sender(config) -> str:
     if not DOMAIN_NAME.fullmatch(host):
         host = "localhost"
     return str(
-        Address(display_name=config.get("BLOG_TITLE") or "Blog", addr_spec=f"noreply@{host}")
+        Address(
+            display_name=site_name or config.get("BLOG_TITLE") or "Blog",
+            addr_spec=f"noreply@{host}",
+        )
     )
 
 
@@ -71,7 +76,7 @@ def send(to: str | None, subject: str, template: str, **context) -> threading.Th
     message = EmailMessage(
         subject=subject,
         body=render_template(template, **context),
-        from_email=sender(current_app.config),
+        from_email=sender(current_app.config, site_settings.current().title),
         to=[to] if to else [],
     )
     app = current_app._get_current_object()

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from flask import Flask, current_app, request, url_for
 
+from blog.domain import site_settings
 from blog.templating import iso_datetime
 
 # Lists past this page are left out of search indexes: their posts are reached from the first
@@ -89,7 +90,7 @@ def post_metadata(post) -> dict:
     # Without a trusted base a relative image stays relative, so it is left out.
     image = first_image(post.body_html, absolute_url("main.home") or "")
     description = post.description or post.title
-    site_name = current_app.config["BLOG_TITLE"]
+    site_name = site_settings.current().title
     published = iso_datetime(post.published_at)
     modified = iso_datetime(post.updated_at if post.edited_since_published else post.published_at)
     properties = [

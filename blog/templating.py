@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, request, url_for
 
+from blog.domain import site_settings
+
 
 def human_date(value: datetime | None) -> str:
     return value.strftime("%-d %b %Y") if value else ""
@@ -61,7 +63,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def site() -> dict:
+        """The site settings in force (:mod:`blog.domain.site_settings`), for every template:
+        pages, the admin panel, emails; ``site_title`` and ``site_description`` for short."""
+        settings = site_settings.current()
         return {
-            "site_title": app.config["BLOG_TITLE"],
-            "site_description": app.config["BLOG_DESCRIPTION"],
+            "site": settings,
+            "site_title": settings.title,
+            "site_description": settings.description,
         }

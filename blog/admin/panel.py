@@ -4,6 +4,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from blog.admin.site_settings import SiteSettingsView
 from blog.admin.views import CommentAdmin, DashboardView, PostAdmin, TagAdmin, UserAdmin
 from blog.extensions import db
 from blog.models import Comment, Post, Tag, User
@@ -42,4 +43,5 @@ def init_admin(app: Flask) -> Admin:
         for attribute, template in PAGE_TEMPLATES.items():
             setattr(model_view, attribute, template)
         admin.add_view(model_view)
+    admin.add_view(SiteSettingsView(name="Settings", endpoint="admin_settings", url="settings"))
     return admin

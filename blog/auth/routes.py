@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from blog import limits, mail
 from blog.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from blog.auth.sessions import sign_in, sign_in_again, sign_out
-from blog.domain import password_reset, sessions, users
+from blog.domain import password_reset, sessions, site_settings, users
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.forms import attach_errors
 from blog.redirects import safe_next
@@ -119,7 +119,7 @@ def _send_reset_link(reset: password_reset.ResetRequest) -> None:
     link = absolute_url_for("auth.reset_password", token=reset.token)
     mail.send(
         reset.recipient,
-        f"Choose a new password for {current_app.config['BLOG_TITLE']}",
+        f"Choose a new password for {site_settings.current().title}",
         "auth/email/reset_password.txt",
         username=reset.username,
         link=link,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app
 
 from blog import mail
+from blog.domain import site_settings
 from blog.models import User
 from blog.urls import absolute_url_for
 
@@ -26,7 +27,7 @@ def _send(to: str, subject: str, template: str, user: User, link: tuple, **conte
     if not mail.can_send():
         return
     endpoint, values = link
-    title = current_app.config["BLOG_TITLE"]
+    title = site_settings.current().title
     mail.send(
         to,
         f"{subject} on {title}",

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, request, url_for
 
 from blog import caching
-from blog.domain import queries
+from blog.domain import queries, site_settings
 from blog.feeds import building, websub  # noqa: F401 (websub listens to post changes)
 from blog.urls import public_url_for
 
@@ -30,7 +30,9 @@ MIMETYPES = {
 MAX_AGE = 300
 NO_POSTS_YET = datetime(2000, 1, 1, tzinfo=UTC)
 FEED_SETTINGS = ("FEED_POSTS", "WEBSUB_HUB", "SITE_URL", "BLOG_TITLE", "BLOG_DESCRIPTION")
-"""The settings a feed's document depends on: changing one (and restarting) changes its ETag."""
+"""The settings a feed's document depends on: changing one (and restarting) changes its ETag.
+The title and description an admin stores (:mod:`blog.domain.site_settings`) need not be here:
+saving them raises the content version, which the ETag holds."""
 
 
 @bp.get(f"/feed.{KINDS}")
@@ -41,8 +43,8 @@ def site(kind: str):
         "site",
         lambda: _channel(
             kind,
-            config["BLOG_TITLE"],
-            config["BLOG_DESCRIPTION"],
+            site_settings.current().title,
+            site_settings.current().description,
             public_url_for("main.home"),
             public_url_for("feeds.site", kind=kind),
             queries.newest_public_posts(config["FEED_POSTS"]),
@@ -56,7 +58,7 @@ def tag(name: str, kind: str):
         tag = queries.get_tag(name)
         return _channel(
             kind,
-            f"#{tag.name} · {current_app.config['BLOG_TITLE']}",
+            f"#{tag.name} · {site_settings.current().title}",
             f"Posts tagged {tag.name}",
             public_url_for("main.tag", name=tag.name),
             public_url_for("feeds.tag", name=tag.name, kind=kind),
@@ -72,7 +74,7 @@ def author(username: str, kind: str):
         author = queries.get_author(username)
         return _channel(
             kind,
-            f"{author.username} · {current_app.config['BLOG_TITLE']}",
+            f"{author.username} · {site_settings.current().title}",
             author.bio or f"Posts by {author.username}",
             public_url_for("users.profile", username=author.username),
             public_url_for("feeds.author", username=author.username, kind=kind),

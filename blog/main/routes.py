@@ -1,15 +1,15 @@
 import calendar
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from blog.domain import queries
+from blog.domain import queries, site_settings
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
 
 def _page_args() -> tuple[int, int]:
-    return queries.page_number(request.args.get("page")), current_app.config["POSTS_PER_PAGE"]
+    return queries.page_number(request.args.get("page")), site_settings.current().posts_per_page
 
 
 @bp.get("/")

@@ -4,6 +4,7 @@ from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
 from blog.models.revision import PostRevision
 from blog.models.sign_in import SignIn
 from blog.models.site import content_version
+from blog.models.site_settings import SiteSettings
 from blog.models.types import utcnow
 from blog.models.user import User, follows
 
@@ -14,6 +15,7 @@ __all__ = [
     "PostStatus",
     "PostTag",
     "SignIn",
+    "SiteSettings",
     "Tag",
     "User",
     "content_version",

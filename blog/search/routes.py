@@ -1,7 +1,7 @@
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from blog.domain import queries, search
+from blog.domain import queries, search, site_settings
 
 bp = Blueprint("search", __name__, template_folder="templates")
 
@@ -15,7 +15,7 @@ def results():
     query = posts = None
     if text:
         query, posts = queries.search_posts(
-            text, current_user, page, current_app.config["POSTS_PER_PAGE"]
+            text, current_user, page, site_settings.current().posts_per_page
         )
     return render_template(
         "search/results.html",

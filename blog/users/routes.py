@@ -1,6 +1,5 @@
 from flask import (
     Blueprint,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -12,7 +11,7 @@ from flask_login import current_user, login_required
 
 from blog import limits
 from blog.auth.sessions import sign_in_again
-from blog.domain import account_changes, queries, social, stats
+from blog.domain import account_changes, queries, site_settings, social, stats
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
 from blog.redirects import redirect_back
@@ -33,7 +32,7 @@ def _render_profile(author, posts, tab: str):
 
 
 def _page_args() -> tuple[int, int]:
-    return queries.page_number(request.args.get("page")), current_app.config["POSTS_PER_PAGE"]
+    return queries.page_number(request.args.get("page")), site_settings.current().posts_per_page
 
 
 @bp.get("/@<username>")

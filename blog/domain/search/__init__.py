@@ -12,9 +12,9 @@ Importing this package registers the index's session events.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
 from markupsafe import Markup
 
+from blog.domain import site_settings
 from blog.domain.search import backends, index
 from blog.domain.search.backends import backend_for
 from blog.domain.search.query import SearchQuery, parse, printable
@@ -34,7 +34,7 @@ __all__ = [
 
 
 def _language() -> str:
-    return current_app.config["SEARCH_LANGUAGE"]
+    return site_settings.search_language()
 
 
 def read_query(text: str) -> SearchQuery:

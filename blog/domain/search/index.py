@@ -20,10 +20,10 @@ from collections.abc import Iterable
 
 import lxml.html
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from blog.domain import site_settings
 from blog.domain.search.backends import FIELDS, Document, backend_for
 from blog.domain.search.terms import terms
 from blog.models import Post, PostTag, Tag
@@ -147,7 +147,7 @@ def _write_documents(session: Session) -> None:
     session.flush()
     pending = session.info.pop(PENDING, None)
     if pending:
-        refresh(session, pending, current_app.config["SEARCH_LANGUAGE"])
+        refresh(session, pending, site_settings.search_language())
 
 
 @event.listens_for(Session, "after_rollback")
