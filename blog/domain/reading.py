@@ -18,12 +18,17 @@ from blog.markdown import Heading, headings
 WORDS_PER_MINUTE = 230
 """An adult's silent reading speed in English, about; a Chinese or Japanese character counts as a
 word (such readers read some 250 characters a minute)."""
-_CJK_RUN = re.compile(
-    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-    r"\U00020000-\U0003134f]+"
+_SCRIPTS = (
+    "\u3040-\u30ff\u31f0-\u31ff"  # kana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # Chinese characters
+    "\uff66-\uff9f"  # half-width kana
 )
-"""Runs of Chinese characters and kana: scripts written without spaces between words. Hangul
-isn't here: Korean puts spaces between words, which count as in any other script."""
+_CJK_RUN = re.compile(f"[{_SCRIPTS}]+")
+"""Runs of Chinese characters and kana: scripts written without spaces between words. Hangul isn't
+here: Korean puts spaces between words, which count as in any other script."""
+_CJK_TEXT = re.compile(f"[{_SCRIPTS}\u3000-\u303f\uff01-\uff65]+")
+"""The same with their punctuation (、。「」 and the full-width forms of ! ? and the like),
+which is no word of its own."""
 
 CONTENTS_MIN_HEADINGS = 3
 """A post gets a table of contents from this many headings at the levels it lists..."""
@@ -33,8 +38,10 @@ CONTENTS_MIN_WORDS = 400
 
 def word_count(text: str) -> int:
     """Words in ``text``, each Chinese or Japanese character counting as one."""
-    runs = _CJK_RUN.findall(text)  # each run is (in) one of split()'s words: count its characters
-    return len(text.split()) + sum(map(len, runs)) - len(runs)
+    runs = _CJK_RUN.findall(text)
+    if not runs:
+        return len(text.split())
+    return len(_CJK_TEXT.sub(" ", text).split()) + sum(map(len, runs))
 
 
 def reading_minutes(text: str) -> int:
