@@ -82,7 +82,8 @@ def test_statement_count_does_not_grow_with_the_page(counted, path, signed_in):
 
 
 def test_the_more_posts_lists_under_a_post_are_one_statement(db, count_statements):
-    """"More from the author" and "More on the tag", both full, whatever the blog holds."""
+    """The lists "More from the author" and "More on the tag", both full, whatever the blog
+    holds."""
     author = UserFactory()
     PostFactory(author=author, tags=["shared"], slug="this-one")
     for n in range(8):

@@ -61,7 +61,7 @@ def test_on_a_wide_screen_the_contents_stay_beside_the_text(long_post, new_page)
     assert rail.bounding_box()["x"] >= prose["x"] + prose["width"], "contents overlap the text"
     page.locator("#h-coming-home").scroll_into_view_if_needed()
     box = rail.bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= 900, "the contents scrolled away"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 900, "the contents scrolled away"
 
     rail.get_by_role("link", name="On the trail").click()
     expect(page).to_have_url(long_post + "#h-on-the-trail")
