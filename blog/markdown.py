@@ -24,6 +24,7 @@ from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -144,46 +145,45 @@ def _plain(token: Token) -> str:
     return "".join(parts)
 
 
-def _heading_anchors(state) -> None:
+def _heading_ids(state) -> None:
     """Give each heading with text an id, unique in the body (``-2``, ``-3`` for repeats), and
-    wrap it with its "#" link in a ``<div class="heading">``. Empty headings get neither."""
+    its closing token what its "#" link needs (:func:`_heading_close`). Empty headings get
+    neither. The tokens are only marked: new ones would cost more than the parse itself."""
     taken: set[str] = set()
     next_number: dict[str, int] = {}
-    tokens: list[Token] = []
-    wrapped: list[tuple[str, str]] = []  # (id, text) of the heading open at the moment
-    for index, token in enumerate(state.tokens):
-        if token.type == "heading_open":
-            text = " ".join(_plain(state.tokens[index + 1]).split())
-            if text:
-                base = HEADING_ID_PREFIX + (heading_id(text) or HEADING_ID_FALLBACK)
-                unique, number = base, next_number.get(base, 1)
-                while unique in taken:
-                    number += 1
-                    unique = f"{base}-{number}"
-                next_number[base] = number
-                taken.add(unique)
-                token.attrSet("id", unique)
-                tokens.append(Token("heading_wrapper_open", "div", 1, block=True))
-                tokens[-1].attrSet("class", "heading")
-            wrapped.append((token.attrGet("id") or "", text))
-        tokens.append(token)
-        if token.type == "heading_close":
-            unique, text = wrapped.pop()
-            if unique:
-                tokens.extend(_anchor_link(unique, text))
-    state.tokens = tokens
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = " ".join(_plain(tokens[index + 1]).split())
+        if not text:
+            continue
+        base = HEADING_ID_PREFIX + (heading_id(text) or HEADING_ID_FALLBACK)
+        unique, number = base, next_number.get(base, 1)
+        while unique in taken:
+            number += 1
+            unique = f"{base}-{number}"
+        next_number[base] = number
+        taken.add(unique)
+        token.attrSet("id", unique)
+        tokens[index + 2].meta["anchor"] = (unique, text)
 
 
-def _anchor_link(unique: str, text: str) -> list[Token]:
-    """The "#" link after a heading, and the end of the heading's wrapper."""
-    link = Token("link_open", "a", 1)
-    link.attrs = {
-        "href": f"#{unique}",
-        "class": "heading-anchor",
-        "aria-label": f"Link to this section: {text}",
-    }
-    inline = Token("inline", "", 0, children=[link, Token("link_close", "a", -1)], block=True)
-    return [inline, Token("heading_wrapper_close", "div", -1, block=True)]
+def _heading_open(renderer, tokens, index, options, env) -> str:
+    """A heading with an id starts its wrapper: ``<div class="heading">``."""
+    html_text = renderer.renderToken(tokens, index, options, env)
+    return '<div class="heading">\n' + html_text if tokens[index].attrGet("id") else html_text
+
+
+def _heading_close(renderer, tokens, index, options, env) -> str:
+    """After a heading with an id, its "#" link and the end of its wrapper."""
+    html_text = renderer.renderToken(tokens, index, options, env)
+    if "anchor" not in tokens[index].meta:
+        return html_text
+    unique, text = (escapeHtml(value) for value in tokens[index].meta["anchor"])
+    label = f"Link to this section: {text}"
+    link = f'<a href="#{unique}" class="heading-anchor" aria-label="{label}"></a>'
+    return f"{html_text}{link}</div>\n"
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,9 @@ def _parser(comment: bool) -> MarkdownIt:
     if comment:
         parser.disable(["heading", "lheading", "image", "table"])
     else:
-        parser.core.ruler.push("heading_anchors", _heading_anchors)
+        parser.core.ruler.push("heading_ids", _heading_ids)
+        parser.add_render_rule("heading_open", _heading_open)
+        parser.add_render_rule("heading_close", _heading_close)
     return parser
 
 
