@@ -62,7 +62,7 @@ def table_of_contents(body: str, body_html: str) -> list[ContentsEntry]:
     ``###`` in most posts; ``#`` and ``##`` in a post that starts at ``#``), the lower nested
     under the one before it.
     """
-    found = headings(body_html)
+    found = [heading for heading in headings(body_html) if heading.text]  # not an image alone
     if not found:
         return []
     top = min(heading.level for heading in found)

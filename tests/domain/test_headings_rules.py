@@ -200,6 +200,13 @@ def test_a_lower_heading_before_any_higher_one_is_listed_at_the_top():
     assert [e.heading.text for e in entries] == ["Preface", "One", "Two"]
 
 
+def test_a_heading_of_only_an_image_has_an_id_but_no_entry_without_text():
+    body = f"{PROSE}\n\n## ![Logo](https://e.example/logo.png)\n\n## One\n\n## Two\n\n## Three"
+    html = render_post(body)
+    assert ids(html)[0] == "h-logo"
+    assert [e.heading.id for e in table_of_contents(body, html)] == ["h-one", "h-two", "h-three"]
+
+
 def test_a_short_post_or_one_with_few_headings_gets_no_table_of_contents():
     headed = "## One\n\n## Two\n\n## Three"
     assert table_of_contents(headed, render_post(headed)) == []  # too few words
