@@ -7,13 +7,25 @@ tags and attributes, drops ``javascript:``/``data:`` URLs and marks every link
 Fenced code in a language Pygments knows (```` ```python ````) is highlighted here too: spans
 with Pygments' short token classes (``k``, ``s2``...), the only classes a ``span`` may keep,
 coloured by ``static/css/code.css`` (``scripts/code-css`` writes it). Readers need no script.
+
+Every heading of a post gets an id made from its text (:func:`heading_id`), so a section can be
+linked, and a "#" link to itself just after it, both inside a ``<div class="heading">``. The link
+is a sibling, not a child, so the heading's accessible name stays its text; it has no text of its
+own (the "#" is drawn by CSS and its name is its ``aria-label``), so feeds, search and snippets
+don't read it. :func:`headings` reads them back from the stored HTML for a table of contents.
 """
 
+import html
+import re
+import unicodedata
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -24,7 +36,7 @@ POST_TAGS = frozenset(
     {
         "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
         "hr", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td",
-        "th", "thead", "tr", "ul", "span",
+        "th", "thead", "tr", "ul", "span", "div",
     }
 )  # fmt: skip
 COMMENT_TAGS = frozenset(
@@ -40,7 +52,12 @@ ATTRIBUTES = {
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
 }
+POST_ATTRIBUTES = {**ATTRIBUTES, "a": {"href", "title", "aria-label"}}
+"""A post's links may also carry the ``aria-label`` of a heading's "#" link."""
+POST_CLASSES = {"div": {"heading"}, "a": {"heading-anchor"}}
+"""Classes only the heading rule writes (raw HTML is off, so no one else can)."""
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 TOKEN_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
 """The classes a highlighted span may carry: Pygments' short names, nothing else."""
@@ -94,6 +111,100 @@ def _align_attribute(state) -> None:
             token.attrs["align"] = style.removeprefix("text-align:")
 
 
+HEADING_ID_PREFIX = "h-"
+"""Every heading id starts with it, so none can be one of the page's own ids (``content``,
+``comments``...), whatever the heading says."""
+HEADING_ID_MAX = 80
+"""Characters of a heading's text an id keeps (before the prefix and a ``-2`` suffix)."""
+HEADING_ID_FALLBACK = "section"
+"""The id of a heading with text but nothing an id keeps (only emoji or punctuation, say)."""
+_DASHES = re.compile(r"[\s\-]+")
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def heading_id(text: str) -> str:
+    """The id part a heading's text gives (without prefix or suffix): lower case, letters, marks
+    and digits of any script, ``_``, words joined by ``-``; "" when nothing is left. Stable: the
+    same text gives the same id on every render, with any version of the libraries."""
+    text = unicodedata.normalize("NFKC", text[: HEADING_ID_MAX * 4]).casefold()
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c == "_" else " " for c in text)
+    return _DASHES.sub("-", kept[:HEADING_ID_MAX].strip()).strip("-")
+
+
+def _plain(token: Token) -> str:
+    """The text an inline token shows: its text and code, images' alt text, breaks as spaces."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(_plain(child))
+    return "".join(parts)
+
+
+def _heading_ids(state) -> None:
+    """Give each heading with text an id, unique in the body (``-2``, ``-3`` for repeats), and
+    its closing token what its "#" link needs (:func:`_heading_close`). Empty headings get
+    neither. The tokens are only marked: new ones would cost more than the parse itself."""
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = " ".join(_plain(tokens[index + 1]).split())
+        if not text:
+            continue
+        base = HEADING_ID_PREFIX + (heading_id(text) or HEADING_ID_FALLBACK)
+        unique, number = base, next_number.get(base, 1)
+        while unique in taken:
+            number += 1
+            unique = f"{base}-{number}"
+        next_number[base] = number
+        taken.add(unique)
+        token.attrSet("id", unique)
+        tokens[index + 2].meta["anchor"] = (unique, text)
+
+
+def _heading_open(renderer, tokens, index, options, env) -> str:
+    """A heading with an id starts its wrapper: ``<div class="heading">``."""
+    html_text = renderer.renderToken(tokens, index, options, env)
+    return '<div class="heading">\n' + html_text if tokens[index].attrGet("id") else html_text
+
+
+def _heading_close(renderer, tokens, index, options, env) -> str:
+    """After a heading with an id, its "#" link and the end of its wrapper."""
+    html_text = renderer.renderToken(tokens, index, options, env)
+    if "anchor" not in tokens[index].meta:
+        return html_text
+    unique, text = (escapeHtml(value) for value in tokens[index].meta["anchor"])
+    label = f"Link to this section: {text}"
+    link = f'<a href="#{unique}" class="heading-anchor" aria-label="{label}"></a>'
+    return f"{html_text}{link}</div>\n"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+def headings(html_text: str) -> list[Heading]:
+    """The headings of a post's rendered HTML that have an id, in order, with their plain text.
+
+    Cheap (one regular expression over HTML this module wrote and the sanitiser rewrote, so its
+    shape is known), which lets a page read them from the stored HTML instead of rendering again.
+    """
+    return [
+        Heading(int(level), html.unescape(unique), html.unescape(_TAG.sub("", inner)).strip())
+        for level, unique, inner in _HEADING.findall(html_text)
+    ]
+
+
 def _highlight(code: str, language: str, attributes: str) -> str:
     """Highlighted spans for a fenced block in one of :data:`HIGHLIGHTED_LANGUAGES`, within the
     bounds; "" for any other, which markdown-it then escapes as plain code."""
@@ -126,15 +237,19 @@ def _parser(comment: bool) -> MarkdownIt:
     parser.core.ruler.push("align_attribute", _align_attribute)
     if comment:
         parser.disable(["heading", "lheading", "image", "table"])
+    else:
+        parser.core.ruler.push("heading_ids", _heading_ids)
+        parser.add_render_rule("heading_open", _heading_open)
+        parser.add_render_rule("heading_close", _heading_close)
     return parser
 
 
-def _clean(html: str, tags: frozenset[str]) -> str:
+def _clean(html_text: str, tags: frozenset[str], attributes=ATTRIBUTES, classes=None) -> str:
     return nh3.clean(
-        html,
+        html_text,
         tags=set(tags),
-        attributes={tag: set(attrs) for tag, attrs in ATTRIBUTES.items() if tag in tags},
-        allowed_classes={"span": set(TOKEN_CLASSES)},
+        attributes={tag: set(attrs) for tag, attrs in attributes.items() if tag in tags},
+        allowed_classes={"span": set(TOKEN_CLASSES), **(classes or {})},
         url_schemes=set(URL_SCHEMES),
         link_rel="nofollow noopener",
     )
@@ -159,7 +274,7 @@ def code_stylesheet() -> str:
 
 def render_post(text: str) -> str:
     """HTML for a post body: headings, lists, code, tables, images, links."""
-    return _clean(_render(_parser(False), text), POST_TAGS)
+    return _clean(_render(_parser(False), text), POST_TAGS, POST_ATTRIBUTES, POST_CLASSES)
 
 
 def render_comment(text: str) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask, request, url_for
 
 from blog.domain import site_settings
+from blog.domain.reading import reading_minutes
 
 
 def human_date(value: datetime | None) -> str:
@@ -34,10 +35,6 @@ def relative_time(value: datetime | None, now: datetime | None = None) -> str:
             count = int(seconds // size)
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return human_date(value)
-
-
-def reading_minutes(text: str) -> int:
-    return max(1, round(len(text.split()) / 220))
 
 
 def url_for_page(page: int) -> str:

@@ -3,7 +3,7 @@ they show."""
 
 import pytest
 
-from blog.domain import social
+from blog.domain import queries, social
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.helpers import AuthActions, counting_statements
 
@@ -79,3 +79,17 @@ def test_statement_count_does_not_grow_with_the_page(counted, path, signed_in):
         f"{path}: {with_one} statements with 1 post, {with_fifty} with 50"
     )
     assert with_fifty <= MOST_STATEMENTS
+
+
+def test_the_more_posts_lists_under_a_post_are_one_statement(db, count_statements):
+    """The lists "More from the author" and "More on the tag", both full, whatever the blog
+    holds."""
+    author = UserFactory()
+    PostFactory(author=author, tags=["shared"], slug="this-one")
+    for n in range(8):
+        PostFactory(author=author if n % 2 else UserFactory(), tags=["shared"])
+    post = queries.get_post("this-one", None)  # with its tags, as the post page has it
+    with count_statements() as counted:
+        more = queries.more_posts(post)
+    assert counted.total == 1
+    assert len(more.by_author) == len(more.on_tag) == queries.MORE_POSTS

@@ -7,6 +7,7 @@ the page size, so a page's query count never grows with its content.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -304,3 +305,52 @@ def month_posts(year: int, month: int, viewer: User | None, page: int, per_page:
     if not posts.total:
         raise NotFound("No posts that month.", "archive")
     return posts
+
+
+MORE_POSTS = 3
+"""How many posts "More from this author" and "More on this tag" list under a post."""
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """Enough of a post to link to it: no body, no author, no tags to load."""
+
+    slug: str
+    title: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class MorePosts:
+    """What a post page lists after the post: the author's other public posts, and the public
+    posts of its first tag (``tag``) that aren't already in the first list."""
+
+    by_author: list[PostLink]
+    tag: str | None
+    on_tag: list[PostLink]
+
+
+def more_posts(post: Post, limit: int = MORE_POSTS) -> MorePosts:
+    """The newest ``limit`` public posts by ``post``'s author and on its first tag, ``post``
+    itself left out, in one statement (two limited selects joined by UNION ALL)."""
+    tag = post.tag_names[0] if post.post_tags else None
+    columns = (Post.slug, Post.title, Post.published_at, Post.id)
+    others = sa.select(*columns).where(Post.is_public, Post.id != post.id)
+    newest = (Post.published_at.desc(), Post.id.desc())
+    by_author = others.where(Post.author_id == post.author_id).order_by(*newest).limit(limit)
+    selects = [sa.select(by_author.subquery(), sa.literal("author").label("list"))]
+    if tag is not None:
+        tagged = sa.select(PostTag.post_id).where(PostTag.tag_id == post.post_tags[0].tag_id)
+        # Room for the author's posts the first list already shows.
+        on_tag = others.where(Post.id.in_(tagged)).order_by(*newest).limit(2 * limit)
+        selects.append(sa.select(on_tag.subquery(), sa.literal("tag").label("list")))
+    rows = db.session.execute(sa.union_all(*selects)).all()
+    newest_first = sorted(rows, key=lambda row: (row.published_at, row.id), reverse=True)
+    author_rows = [row for row in newest_first if row.list == "author"]
+    shown = {row.id for row in author_rows}
+    tag_rows = [row for row in newest_first if row.list == "tag" and row.id not in shown]
+    return MorePosts(
+        by_author=[PostLink(row.slug, row.title, row.published_at) for row in author_rows],
+        tag=tag,
+        on_tag=[PostLink(row.slug, row.title, row.published_at) for row in tag_rows[:limit]],
+    )

@@ -6,8 +6,9 @@ from flask import render_template
 from flask_login import current_user
 
 from blog.comments.forms import CommentForm
-from blog.domain import comments
+from blog.domain import comments, queries
 from blog.domain.permissions import can_delete_comment, can_edit_post
+from blog.domain.reading import table_of_contents
 from blog.domain.stats import attach_post_stats
 from blog.models import Post
 
@@ -22,4 +23,6 @@ def render_post_page(post: Post, comment_form: CommentForm | None = None) -> str
         comment_form=comment_form or CommentForm(formdata=None),
         can_edit=can_edit_post(current_user, post),
         deletable={c.id for c in post_comments if can_delete_comment(current_user, c)},
+        contents=table_of_contents(post.body, post.body_html),
+        more=queries.more_posts(post),
     )

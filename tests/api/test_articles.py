@@ -12,7 +12,7 @@ def test_an_api_article_is_a_post_on_the_site(client, signed_up, db):
     article = signed_up.write("From the API", body="## Rendered\n\n*here*", tagList=["Mixed Case"])
     assert article["tagList"] == ["mixed case"]
     page = client.get(f"/posts/{article['slug']}").data.decode()
-    assert "<h2>Rendered</h2>" in page and "<em>here</em>" in page
+    assert '<h2 id="h-rendered">Rendered</h2>' in page and "<em>here</em>" in page
     assert "From the API" in client.get("/").data.decode()
 
 

@@ -33,7 +33,12 @@ def test_links_get_nofollow_noopener():
 
 def test_posts_keep_structure():
     html = render_post("# Title\n\n- one\n- two\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| 1 |")
-    for fragment in ("<h1>Title</h1>", "<li>one</li>", '<code class="language-python">', "<table>"):
+    for fragment in (
+        '<h1 id="h-title">Title</h1>',
+        "<li>one</li>",
+        '<code class="language-python">',
+        "<table>",
+    ):
         assert fragment in html
 
 

@@ -61,7 +61,7 @@ def test_slug_is_stable_when_the_title_changes(author):
 
 def test_markdown_is_rendered_and_sanitized_on_save(author):
     post = write(author, body="# Head\n\n<script>alert(1)</script> [x](javascript:alert(1))")
-    assert "<h1>Head</h1>" in post.body_html
+    assert '<h1 id="h-head">Head</h1>' in post.body_html
     assert "<script>" not in post.body_html
     assert "javascript:" not in post.body_html.replace("[x](javascript:alert(1))", "")
     posts.update_post(post, author, {"body": "**bold**"})

@@ -28,7 +28,7 @@ def test_draft_then_publish_then_it_is_on_the_home_page(client, auth, user, db):
     assert response.status_code == 302 and is_private_slug(draft_url.removeprefix("/posts/"))
     assert b"My first post" not in client.get("/").data
     page = client.get(draft_url).data
-    assert b"only you can see it" in page and b"<h1>Heading</h1>" in page
+    assert b"only you can see it" in page and b'<h1 id="h-heading">Heading</h1>' in page
 
     response = client.post(
         f"{draft_url}/edit",
@@ -51,7 +51,7 @@ def test_preview_renders_without_saving(client, auth, user, db):
     auth.login()
     response = write(client, preview="Preview")
     assert response.status_code == 200
-    assert b"<h1>Heading</h1>" in response.data
+    assert b'<h1 id="h-heading">Heading</h1>' in response.data
     assert b'value="My first post"' in response.data
     assert db.session.query(Post).count() == 0
 
