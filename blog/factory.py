@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.posts.routes import bp as posts_bp
     from blog.search.routes import bp as search_bp
     from blog.seo.routes import bp as seo_bp
+    from blog.uploads.routes import bp as uploads_bp
     from blog.users.email_links import bp as email_links_bp
     from blog.users.routes import bp as users_bp
 
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         feeds_bp,
         seo_bp,
         search_bp,
+        uploads_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

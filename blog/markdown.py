@@ -158,8 +158,11 @@ def code_stylesheet() -> str:
 
 
 def render_post(text: str) -> str:
-    """HTML for a post body: headings, lists, code, tables, images, links."""
-    return _clean(_render(_parser(False), text), POST_TAGS)
+    """HTML for a post body: headings, lists, code, tables, images, links; uploaded images
+    described for the browser after sanitising (:mod:`blog.uploads.rendering`)."""
+    from blog.uploads.rendering import responsive_images
+
+    return responsive_images(_clean(_render(_parser(False), text), POST_TAGS))
 
 
 def render_comment(text: str) -> str:
