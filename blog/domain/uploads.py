@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied, ValidationError
@@ -37,6 +37,9 @@ VARIANT_NAME = re.compile(
 UPLOAD_PATH = re.compile(r"/uploads/(?P<name>" + VARIANT_NAME.pattern + r")")
 KEY_IN_TEXT = re.compile(r"([0-9a-f]{24})-[1-9][0-9]{0,4}\.(?:jpg|png|webp|gif)")
 """How a body, a cover or an avatar names an upload (for :func:`used_keys`)."""
+SERVED_AT = "/uploads/"
+"""Where the blog serves stored files (:func:`blog.uploads.routes.serve`); spelt out, not built
+with ``url_for``, because bodies are rendered outside requests too (``flask blog render-posts``)."""
 READ_CHUNK = 64 * 1024
 PRUNE_GRACE = timedelta(days=1)
 """An upload younger than this is never pruned: its post may not be saved yet."""
@@ -148,7 +151,7 @@ def variant_url(name: str) -> str:
     """Where a stored file is read: ``UPLOAD_PUBLIC_URL/<name>`` when set, else the blog's
     ``/uploads/<name>`` (relative, as every other link a post holds)."""
     public = current_app.config["UPLOAD_PUBLIC_URL"].rstrip("/")
-    return f"{public}/{name}" if public else url_for("uploads.serve", name=name)
+    return f"{public}/{name}" if public else f"{SERVED_AT}{name}"
 
 
 def upload_url(upload: Upload) -> str:
@@ -283,7 +286,9 @@ def absolute_url_of(name: str) -> str:
     if url.startswith(("https://", "http://")):
         return url
     site_url = current_app.config["SITE_URL"].rstrip("/")
-    return site_url + url if site_url else url_for("uploads.serve", name=name, _external=True)
+    if site_url or not has_request_context():
+        return site_url + url
+    return url_for("uploads.serve", name=name, _external=True)
 
 
 def avatar_name(upload: Upload) -> str:
@@ -297,3 +302,11 @@ def set_avatar(user: User, upload: Upload) -> None:
         raise PermissionDenied("You can only use your own images as your avatar.", "upload")
     user.image_url = absolute_url_of(avatar_name(upload))
     db.session.commit()
+
+
+def absolute_cover(url: str | None) -> str | None:
+    """A cover's URL for API clients: one of our uploads made absolute, any other as it is."""
+    name = name_in_url(url)
+    if name is None or url.startswith(("https://", "http://")):
+        return url
+    return absolute_url_of(name)

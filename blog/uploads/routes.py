@@ -53,6 +53,11 @@ bp.add_app_template_global(rendering.thumbnail, "upload_thumbnail")
 bp.add_app_template_global(rendering.cover_image, "cover_image")
 
 
+@bp.app_template_global()
+def upload_limit() -> str:
+    return uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"])
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def body_too_large(error):
     if request.endpoint == "uploads.create":
