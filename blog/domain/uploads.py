@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app, has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 
@@ -164,6 +165,17 @@ def markdown_for(upload: Upload) -> str:
 
 def uploads_of(owner: User) -> list[Upload]:
     statement = sa.select(Upload).where(Upload.owner_id == owner.id).order_by(Upload.id.desc())
+    return list(db.session.scalars(statement))
+
+
+def all_uploads(limit: int = 500) -> list[Upload]:
+    """The newest uploads of every account, for admins (with their owners, in one statement)."""
+    statement = (
+        sa.select(Upload)
+        .options(so.joinedload(Upload.owner))
+        .order_by(Upload.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(statement))
 
 

@@ -26,9 +26,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from blog.domain import uploads
 from blog.domain.errors import PermissionDenied, ValidationError
+from blog.extensions import db
 from blog.hardening import streams_upload
 from blog.uploads import rendering
-from blog.uploads.storage import IMMUTABLE
+from blog.uploads.storage import IMMUTABLE, StorageUnavailable
 
 bp = Blueprint("uploads", __name__, template_folder="templates")
 
@@ -56,6 +57,18 @@ bp.add_app_template_global(rendering.cover_image, "cover_image")
 @bp.app_template_global()
 def upload_limit() -> str:
     return uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+@bp.app_errorhandler(StorageUnavailable)
+def storage_unavailable(error: StorageUnavailable):
+    """The storage is away: logged, and a 503 (JSON for the editor and the API)."""
+    from blog.errors import error_response
+
+    current_app.logger.error("upload storage unavailable: %s", error)
+    db.session.rollback()
+    if request.endpoint in ("uploads.create", "api.upload_image"):
+        return _errors({"file": ["can't be stored right now: please try again in a minute"]}, 503)
+    return error_response(503, "Images can't be reached right now. Please try again in a minute.")
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -111,12 +124,15 @@ def serve(name: str):
 @bp.get("/settings/images")
 @login_required
 def mine():
-    listed = uploads.uploads_of(current_user)
+    """The reader's images; an admin may ask for everyone's (``?everyone=1``), to delete any."""
+    everyone = bool(current_user.is_admin and request.args.get("everyone"))
+    listed = uploads.all_uploads() if everyone else uploads.uploads_of(current_user)
     used = uploads.bytes_used(current_user)
     return render_template(
         "uploads/mine.html",
         uploads=listed,
         used=used,
+        everyone=everyone,
         quota=current_app.config["UPLOAD_QUOTA_BYTES"],
     )
 
@@ -131,8 +147,8 @@ def delete(key: str):
         raise PermissionDenied("Only the owner or an admin can delete this image.", "upload")
     uploads.delete_upload(upload, current_user)
     flash("Image deleted.", "info")
-    if current_user.id != upload.owner_id and request.form.get("next") == "admin":
-        return redirect(url_for("admin.index"))
+    if current_user.id != upload.owner_id:
+        return redirect(url_for("uploads.mine", everyone=1))
     return redirect(url_for("uploads.mine"))
 
 

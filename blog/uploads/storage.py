@@ -15,6 +15,7 @@ public URL or a CDN in front of it), and the S3 objects carry the same headers t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +27,10 @@ from blog.extensions import db
 from blog.models import UploadBlob
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class StorageUnavailable(Exception):
+    """The storage did not answer (S3 away, a disk full or unreadable): a 503, never a 500."""
 
 
 class Storage(Protocol):
@@ -49,21 +54,29 @@ class LocalStorage:
         return self.folder / name
 
     def put(self, name: str, data: bytes, content_type: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(name)
         draft = path.with_name(f".{name}.{os.getpid()}")
-        draft.write_bytes(data)
-        draft.replace(path)  # atomic: a reader sees the whole file or none
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            draft.write_bytes(data)
+            draft.replace(path)  # atomic: a reader sees the whole file or none
+        except OSError as error:
+            raise StorageUnavailable(f"{type(error).__name__} writing {name}") from error
 
     def get(self, name: str) -> bytes | None:
         try:
             return self._path(name).read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as error:
+            raise StorageUnavailable(f"{type(error).__name__} reading {name}") from error
 
     def delete(self, names: list[str]) -> None:
-        for name in names:
-            self._path(name).unlink(missing_ok=True)
+        try:
+            for name in names:
+                self._path(name).unlink(missing_ok=True)
+        except OSError as error:
+            raise StorageUnavailable(f"{type(error).__name__} deleting") from error
 
 
 class DatabaseStorage:
@@ -97,26 +110,38 @@ class S3Storage:
         )
 
     def put(self, name: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=self.prefix + name,
-            Body=data,
-            ContentType=content_type,
-            CacheControl=IMMUTABLE,
-            ContentDisposition="inline",
-        )
+        with self._answering(f"writing {name}"):
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.prefix + name,
+                Body=data,
+                ContentType=content_type,
+                CacheControl=IMMUTABLE,
+                ContentDisposition="inline",
+            )
 
     def get(self, name: str) -> bytes | None:
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)
-        except self.client.exceptions.NoSuchKey:
-            return None
-        return answer["Body"].read()
+        with self._answering(f"reading {name}"):
+            try:
+                answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)
+            except self.client.exceptions.NoSuchKey:
+                return None
+            return answer["Body"].read()
 
     def delete(self, names: list[str]) -> None:
-        for start in range(0, len(names), 1000):  # the most one DeleteObjects call takes
-            batch = [{"Key": self.prefix + name} for name in names[start : start + 1000]]
-            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch})
+        with self._answering("deleting"):
+            for start in range(0, len(names), 1000):  # the most one DeleteObjects call takes
+                batch = [{"Key": self.prefix + name} for name in names[start : start + 1000]]
+                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch})
+
+    @contextlib.contextmanager
+    def _answering(self, doing: str):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(f"S3 {type(error).__name__} {doing}") from error
 
 
 S3_SETTINGS = (

@@ -145,3 +145,12 @@ def test_deleting_a_post_keeps_its_images_until_pruned(author, send, db):
     db.session.commit()
     assert db.session.query(Upload).count() == 1
     assert uploads.prune_unused(timedelta(0)) and db.session.query(Upload).count() == 0
+
+
+def test_admins_list_everyones_images_and_others_only_their_own(author, send, client, db):
+    send(images.png())
+    assert "<h1>My images</h1>" in client.get("/settings/images?everyone=1").data.decode()
+    sign_in_without_the_form(client, factories.UserFactory(username="root", is_admin=True))
+    page = client.get("/settings/images?everyone=1").data.decode()
+    assert "Everyone&#39;s images" in page and "alice ·" in page
+    assert "No images yet" in client.get("/settings/images").data.decode()

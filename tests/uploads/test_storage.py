@@ -104,3 +104,19 @@ def test_a_public_url_is_what_pages_link_to(author, send, db, on_s3, settings):
     (upload,) = db.session.query(Upload).all()
     assert answer["url"] == f"https://images.example.com/{upload.variants[0]}"
     assert uploads.name_in_url(answer["url"]) == upload.variants[0]
+
+
+def test_an_s3_that_does_not_answer_is_a_503_not_a_500(author, send, client, db, settings):
+    settings(
+        UPLOAD_STORAGE="s3",
+        UPLOAD_S3_BUCKET=BUCKET,
+        UPLOAD_S3_ENDPOINT_URL="http://127.0.0.1:9",  # the discard port: nothing listens
+        UPLOAD_S3_REGION="us-east-1",
+        UPLOAD_S3_ACCESS_KEY_ID="test",
+        UPLOAD_S3_SECRET_ACCESS_KEY="test",
+    )
+    response = send(images.png())
+    assert response.status_code == 503
+    assert "try again" in response.json["errors"]["file"][0]
+    assert db.session.query(Upload).count() == 0
+    assert client.get("/uploads/0123456789abcdef01234567-480.webp").status_code == 503
