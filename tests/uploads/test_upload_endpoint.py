@@ -188,3 +188,30 @@ def test_quota_over_is_a_clear_422(author, send, settings, db):
     assert response.status_code == 422
     assert "quota" in response.json["errors"]["file"][0]
     assert db.session.query(Upload).count() == 1
+
+
+def _csrf_token(client) -> str:
+    page = client.get("/write").data.decode()
+    return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+def test_with_csrf_on_too_large_is_still_a_413_in_json(author, csrf_app, client, settings):
+    settings(UPLOAD_MAX_BYTES=10_000)
+    response = client.post(
+        "/uploads",
+        data={"file": (io.BytesIO(b"\x00" * 200_000), "big.png", "image/png")},
+        headers={"X-CSRFToken": _csrf_token(client), "Accept": "application/json"},
+    )
+    assert response.status_code == 413
+    assert "too large" in response.json["errors"]["file"][0]
+
+
+def test_the_avatar_form_carries_its_csrf_token_in_the_form(author, csrf_app, client, db):
+    data = {"file": (io.BytesIO(images.png((300, 300))), "me.png", "image/png")}
+    assert client.post("/settings/avatar", data=data).status_code == 400  # no token
+    data = {
+        "csrf_token": _csrf_token(client),
+        "file": (io.BytesIO(images.png((300, 300))), "me.png", "image/png"),
+    }
+    assert client.post("/settings/avatar", data=data).status_code == 302
+    assert db.session.query(Upload).count() == 1
