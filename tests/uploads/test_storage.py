@@ -8,6 +8,7 @@ from moto.server import ThreadedMotoServer
 from blog.domain import uploads
 from blog.models import Upload, UploadBlob
 from blog.uploads.storage import DatabaseStorage, LocalStorage, S3Storage, storage
+from tests.helpers import counting_statements
 from tests.uploads import images
 
 BUCKET = "blog-uploads-test"
@@ -120,3 +121,17 @@ def test_an_s3_that_does_not_answer_is_a_503_not_a_500(author, send, client, db,
     assert "try again" in response.json["errors"]["file"][0]
     assert db.session.query(Upload).count() == 0
     assert client.get("/uploads/0123456789abcdef01234567-480.webp").status_code == 503
+
+
+def test_serving_a_file_costs_one_statement_from_the_database_none_from_a_folder(
+    author, send, client, db, settings, tmp_path
+):
+    name = send(images.png()).json["upload"]["url"].removeprefix("/uploads/")
+    with counting_statements() as counted:
+        assert client.get(f"/uploads/{name}").status_code == 200
+    assert counted.total == 1
+    settings(UPLOAD_STORAGE="local", UPLOAD_FOLDER=str(tmp_path))
+    name = send(images.png(size=(100, 100))).json["upload"]["url"].removeprefix("/uploads/")
+    with counting_statements() as counted:
+        assert client.get(f"/uploads/{name}").status_code == 200
+    assert counted.total == 0
