@@ -266,7 +266,9 @@ def clean_cover_image(value: Any) -> str | None:
 
 
 def used_keys() -> set[str]:
-    """The keys of every upload a post body or cover, or an avatar, names."""
+    """The keys of every upload a post body or cover, or an avatar, names. Another part whose
+    texts may name uploads (pages, kept revisions) adds a function returning the keys they
+    name: ``app.extensions.setdefault("upload_users", []).append(keys_in_pages)``."""
     used: set[str] = set()
     posts = sa.select(Post.body, Post.cover_image).execution_options(yield_per=500)
     for body, cover in db.session.execute(posts):
