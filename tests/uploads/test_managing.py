@@ -154,3 +154,15 @@ def test_admins_list_everyones_images_and_others_only_their_own(author, send, cl
     page = client.get("/settings/images?everyone=1").data.decode()
     assert "Everyone&#39;s images" in page and "alice ·" in page
     assert "No images yet" in client.get("/settings/images").data.decode()
+
+
+def test_another_parts_texts_keep_their_images(author, send, app, db):
+    url = send(images.png()).json["upload"]["url"]
+    key = url.removeprefix("/uploads/")[:24]
+    hooks = app.extensions.setdefault("upload_users", [])
+    hooks.append(lambda: {key})
+    try:
+        assert uploads.prune_unused(timedelta(0)) == []
+    finally:
+        hooks.pop()
+    assert [upload.key for upload in uploads.prune_unused(timedelta(0))] == [key]
