@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -10,7 +11,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import rendering, search, sessions, site_settings, users
+from blog.domain import rendering, search, sessions, site_settings, uploads, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -99,6 +100,22 @@ def prune_sign_ins() -> None:
     or "sign out everywhere"). Each account's are deleted anyway when it next signs in: this is
     for the accounts that never come back, e.g. from a daily cron job."""
     click.echo(f"Deleted {sessions.prune()} ended sign-ins.")
+
+
+@blog_cli.command("prune-uploads")
+@click.option(
+    "--older-than",
+    default=24,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Hours an upload must have existed (its post may not be saved yet).",
+)
+def prune_uploads(older_than: int) -> None:
+    """Delete the uploaded images no post (body or cover) and no avatar uses, with their files,
+    e.g. from a daily cron job."""
+    pruned = uploads.prune_unused(timedelta(hours=older_than))
+    freed = sum(upload.byte_size for upload in pruned)
+    click.echo(f"Deleted {len(pruned)} unused images ({uploads.megabytes(freed)}).")
 
 
 @blog_cli.command("reindex-search")

@@ -26,6 +26,9 @@ MIN_SECRET_BYTES = 32
 SEARCH_LANGUAGES = frozenset(snowballstemmer.algorithms())
 """What ``SEARCH_LANGUAGE`` may be: the languages Snowball stems."""
 
+UPLOAD_STORAGES = ("local", "database", "s3")
+"""Where uploaded images are kept (``UPLOAD_STORAGE``): see :mod:`blog.uploads.storage`."""
+
 SECRET_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 
 
@@ -98,6 +101,19 @@ class Config:
     WEBSUB_HUB = ""
     SEARCH_LANGUAGE = "english"
     REVISIONS_KEPT = 25
+    UPLOAD_STORAGE = "local"
+    UPLOAD_FOLDER = ""  # empty: instance/uploads
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 40_000_000
+    UPLOAD_MAX_DIMENSION = 3200
+    UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024
+    UPLOAD_PUBLIC_URL = ""
+    UPLOAD_S3_BUCKET = ""
+    UPLOAD_S3_ENDPOINT_URL = ""
+    UPLOAD_S3_REGION = ""
+    UPLOAD_S3_ACCESS_KEY_ID = ""
+    UPLOAD_S3_SECRET_ACCESS_KEY = ""
+    UPLOAD_S3_PREFIX = ""
 
 
 class DevelopmentConfig(Config):
@@ -117,6 +133,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     CACHE_TYPE = "NullCache"  # every request computes: statement counts don't depend on order
     CACHE_NO_NULL_WARNING = True
+    UPLOAD_STORAGE = "database"  # nothing written into the checkout's instance folder
     LOG_LEVEL = "WARNING"
 
 
@@ -126,6 +143,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    UPLOAD_STORAGE = "database"  # hosts' disks are ephemeral; a VM with a disk may say local
 
 
 FIXED_SETTINGS = frozenset(
@@ -217,6 +235,12 @@ def setting_problem(config: Mapping[str, Any]) -> str | None:
         return "FEED_POSTS must be between 1 and 100"
     if (config.get("WEBSUB_HUB") or "").split("://")[0] not in ("", "http", "https"):
         return "WEBSUB_HUB must be an http:// or https:// URL"
+    if config.get("UPLOAD_STORAGE", "local") not in UPLOAD_STORAGES:
+        return f"UPLOAD_STORAGE must be one of {', '.join(UPLOAD_STORAGES)}"
+    if config.get("UPLOAD_STORAGE") == "s3" and not config.get("UPLOAD_S3_BUCKET"):
+        return "UPLOAD_S3_BUCKET must be set when UPLOAD_STORAGE is s3"
+    if (config.get("UPLOAD_PUBLIC_URL") or "").split("://")[0] not in ("", "http", "https"):
+        return "UPLOAD_PUBLIC_URL must be an http:// or https:// URL"
     if config.get("SEARCH_LANGUAGE", "english") not in SEARCH_LANGUAGES:
         return f"SEARCH_LANGUAGE must be one of {', '.join(sorted(SEARCH_LANGUAGES))}"
     revisions_kept = config.get("REVISIONS_KEPT", 25)

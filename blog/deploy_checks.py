@@ -93,6 +93,12 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
     if "*" in config.get("CORS_ORIGINS", ""):
         warn("CORS_ORIGINS allows every origin")
     _check_mail(config, problem, warn)
+    if config.get("UPLOAD_STORAGE") == "local":
+        warn(
+            "UPLOAD_STORAGE is local: uploaded images live on this machine's disk, which hosts "
+            "such as Render and Railway replace at every deploy; use database or s3 unless the "
+            "disk lasts (and every instance shares it)"
+        )
 
     try:
         pending = schema_migrations.pending_revisions()

@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.search.routes import bp as search_bp
     from blog.seo.routes import bp as seo_bp
     from blog.theme.routes import bp as theme_bp
+    from blog.uploads.routes import bp as uploads_bp
     from blog.users.email_links import bp as email_links_bp
     from blog.users.routes import bp as users_bp
 
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         revisions_bp,
         theme_bp,
+        uploads_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

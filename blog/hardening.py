@@ -14,7 +14,7 @@ import re
 import uuid
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.formparser import MultiPartParser
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -116,6 +116,25 @@ def json_has_undecodable_text(body: bytes) -> bool:
     return False
 
 
+STREAMS_UPLOAD = "streams_upload"
+UPLOAD_BODY_OVERHEAD = 64 * 1024
+"""Room in a request body for the multipart framing around an image of UPLOAD_MAX_BYTES."""
+
+
+def streams_upload(view):
+    """Mark a view that takes an image in a multipart body: its body may be as large as
+    ``UPLOAD_MAX_BYTES`` (not ``MAX_CONTENT_LENGTH``) and is not read whole into memory for the
+    UTF-8 check below; Werkzeug streams its file part to a temporary file. Such a view must read
+    no text part of the form but the (ASCII) CSRF token. Put it under the route decorator."""
+    setattr(view, STREAMS_UPLOAD, True)
+    return view
+
+
+def _streams_upload() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, STREAMS_UPLOAD, False)
+
+
 UNDECODABLE_FORM = "The form held text that is not valid UTF-8. Please type it again."
 UNDECODABLE_JSON = "The request's JSON is not valid UTF-8."
 
@@ -123,6 +142,9 @@ UNDECODABLE_JSON = "The request's JSON is not valid UTF-8."
 def refuse_undecodable_text() -> None:
     """Text that is not what its encoding says is refused whatever the encoding, before any
     view reads it: url-encoded and multipart forms and JSON get the same 400."""
+    if _streams_upload():
+        request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + UPLOAD_BODY_OVERHEAD
+        return
     mimetype = request.mimetype
     if mimetype == "application/x-www-form-urlencoded":
         if has_undecodable_text(request.get_data(cache=True)):

@@ -273,8 +273,12 @@ def code_stylesheet() -> str:
 
 
 def render_post(text: str) -> str:
-    """HTML for a post body: headings, lists, code, tables, images, links."""
-    return _clean(_render(_parser(False), text), POST_TAGS, POST_ATTRIBUTES, POST_CLASSES)
+    """HTML for a post body: headings, lists, code, tables, images, links; uploaded images
+    described for the browser after sanitising (:mod:`blog.uploads.rendering`)."""
+    from blog.uploads.rendering import responsive_images
+
+    html = _clean(_render(_parser(False), text), POST_TAGS, POST_ATTRIBUTES, POST_CLASSES)
+    return responsive_images(html)
 
 
 def render_comment(text: str) -> str:

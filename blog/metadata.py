@@ -89,6 +89,9 @@ def post_metadata(post) -> dict:
     author_url = absolute_url("users.profile", username=post.author.username)
     # Without a trusted base a relative image stays relative, so it is left out.
     image = first_image(post.body_html, absolute_url("main.home") or "")
+    if post.cover_image:  # the cover, when there is one, is what a preview shows
+        cover = urljoin(absolute_url("main.home") or "", post.cover_image)
+        image = cover if cover.startswith(("https://", "http://")) else image
     description = post.description or post.title
     site_name = site_settings.current().title
     published = iso_datetime(post.published_at)

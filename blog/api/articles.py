@@ -88,6 +88,7 @@ def create_article(body: schemas.NewArticleBody):
         body=fields.body,
         tags=fields.tagList or [],
         publish=True,
+        cover_image=fields.image,
     )
     return _article(post, 201)
 
@@ -107,6 +108,8 @@ def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
     changes = body.article.model_dump(include=body.article.model_fields_set)
     if "tagList" in changes:
         changes["tags"] = changes.pop("tagList")
+    if "image" in changes:
+        changes["cover_image"] = changes.pop("image")
     posts.update_post(post, editor, changes)
     return _article(post)
 

@@ -23,4 +23,4 @@ api.before_request(check_token_before_validation)
 api_account = account_key(api_user_or_none)
 limit_api_writes(api, api_account)
 
-from blog.api import articles, comments, profiles, users  # noqa: E402, F401  (routes)
+from blog.api import articles, comments, profiles, uploads, users  # noqa: E402, F401  (routes)

@@ -14,7 +14,10 @@ from blog.domain.errors import (
     ValidationError,
 )
 
-SUBJECTS = {"post": "article", "author": "profile"}  # the API's names for the domain's things
+SUBJECTS = {"post": "article", "author": "profile"}
+API_FIELDS = {
+    "cover_image": "image"
+}  # the API's names for the domain's fields  # the API's names for the domain's things
 MESSAGES = {
     "missing": "is missing",
     "string_type": "must be a string",
@@ -62,7 +65,8 @@ def register_api_error_handlers(blueprint) -> None:
 
     @blueprint.errorhandler(ValidationError)
     def invalid(error: ValidationError):
-        return error_body(error.errors, 422)
+        errors = {API_FIELDS.get(name, name): messages for name, messages in error.errors.items()}
+        return error_body(errors, 422)
 
     @blueprint.errorhandler(NotFound)
     def not_found(error: NotFound):

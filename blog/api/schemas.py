@@ -83,11 +83,18 @@ TagList = Annotated[
 ]
 
 
+IMAGE_EXTENSION = (
+    "x-extension: the article's cover image, an http(s) URL (from POST /api/uploads or "
+    "elsewhere); null or empty for none"
+)
+
+
 class NewArticle(Schema):
     title: str | None = None
     description: str | None = None
     body: str | None = None
     tagList: TagList = None
+    image: str | None = Field(None, description=IMAGE_EXTENSION)
 
 
 class NewArticleBody(Schema):
@@ -99,6 +106,7 @@ class ArticleChanges(Schema):
     description: str | None = None
     body: str | None = None
     tagList: TagList = None
+    image: str | None = Field(None, description=IMAGE_EXTENSION)
 
 
 class ArticleChangesBody(Schema):
@@ -210,6 +218,7 @@ class ArticlePreview(Schema):
     favorited: bool
     favoritesCount: int
     author: ProfileOut
+    image: str | None = Field(None, description=IMAGE_EXTENSION)
 
 
 class ArticleOut(ArticlePreview):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blog.api import schemas
+from blog.domain import uploads
 from blog.domain.stats import PostStats
 from blog.models import Comment, Post, User
 
@@ -47,6 +48,7 @@ def _article_fields(post: Post) -> dict:
         "favorited": stats.favorited,
         "favoritesCount": stats.favorites,
         "author": profile(post.author, stats.following_author),
+        "image": uploads.absolute_cover(post.cover_image),
     }
 
 

@@ -15,6 +15,7 @@ from blog.domain.rows import take_turns
 from blog.domain.slugs import is_private_slug, private_slug, unique_slug
 from blog.domain.tags import clean_tag_list, get_or_create_tags
 from blog.domain.text import clean_text, collect
+from blog.domain.uploads import clean_cover_image
 from blog.extensions import db
 from blog.markdown import MARKUP_MAX, markup_weight, render_post
 from blog.models import Post, PostStatus, PostTag, User, utcnow
@@ -46,6 +47,7 @@ _CLEANERS = {
     ),
     "body": lambda v, post: clean_body(v, post.body if post else None),
     "tags": lambda v, post: clean_tag_list(v),
+    "cover_image": lambda v, post: clean_cover_image(v),
 }
 
 
@@ -89,6 +91,7 @@ def create_post(
     description: Any,
     tags: Any = (),
     publish: bool = False,
+    cover_image: Any = None,
 ) -> Post:
     """A new post by ``author``. Published, its slug comes from the title and never changes; a
     draft's slug is private until it is published (see :mod:`blog.domain.slugs`).
@@ -96,7 +99,15 @@ def create_post(
     The same post sent again by the same author within :data:`RESUBMIT_WINDOW` is the post
     already saved, not a copy: a double click or a client's retry makes one post.
     """
-    fields = _clean({"title": title, "description": description, "body": body, "tags": tags})
+    fields = _clean(
+        {
+            "title": title,
+            "description": description,
+            "body": body,
+            "tags": tags,
+            "cover_image": cover_image,
+        }
+    )
     body_html = render_post(fields["body"])  # before taking turns: long bodies take a while
     if author.id is not None:
         take_turns(author.id)
@@ -114,6 +125,7 @@ def create_post(
                     description=fields["description"],
                     body=fields["body"],
                     body_html=body_html,
+                    cover_image=fields["cover_image"],
                     slug=unique_slug(fields["title"]) if publish else private_slug(),
                     created_at=now,
                     updated_at=now,
@@ -166,7 +178,7 @@ def update_post(
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
     fields = _clean(changes, post)
-    saved = {name: getattr(post, name) for name in ("title", "description", "body")}
+    saved = {name: getattr(post, name) for name in ("title", "description", "body", "cover_image")}
     saved["tags"] = post.tag_names
     changed = {name for name in fields if fields[name] != saved[name]}
     revisions.keep(post, editor, saved, changed, autosave=autosave)

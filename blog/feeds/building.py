@@ -8,9 +8,11 @@ addresses made absolute, because a feed reader shows them on another site.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from feedgen.feed import FeedGenerator
@@ -34,6 +36,12 @@ def absolute_html(html: str, base: str) -> str:
         return ""
     wrapper = lxml.html.fragment_fromstring(xml_text(html), create_parent="div")
     wrapper.make_links_absolute(base, resolve_base_href=False)
+    for image in wrapper.iter("img"):  # lxml leaves srcset alone
+        if image.get("srcset"):
+            candidates = (part.strip().split(" ", 1) for part in image.get("srcset").split(","))
+            image.set(
+                "srcset", ", ".join(" ".join([urljoin(base, c[0]), *c[1:]]) for c in candidates)
+            )
     return lxml.html.tostring(wrapper, encoding="unicode")[len("<div>") : -len("</div>")]
 
 
@@ -51,6 +59,13 @@ class Entry:
     published: datetime
     updated: datetime
     tags: list[str]
+    image: str | None = None
+    """The post's cover, absolute: an enclosure (Atom, RSS) or the item's ``image`` (JSON)."""
+
+    @property
+    def image_type(self) -> str:
+        guessed, _ = mimetypes.guess_type(urlsplit(self.image or "").path)
+        return guessed if guessed and guessed.startswith("image/") else "image/jpeg"
 
     @classmethod
     def of(cls, post: Post, url: str, author_url: str) -> Entry:
@@ -65,7 +80,15 @@ class Entry:
             published=post.published_at or post.created_at,
             updated=max(post.updated_at, post.published_at or post.updated_at),
             tags=[xml_text(name) for name in post.tag_names],
+            image=_absolute_image(post.cover_image, url),
         )
+
+
+def _absolute_image(src: str | None, base: str) -> str | None:
+    if not src:
+        return None
+    url = urljoin(base, xml_text(src))
+    return url if url.startswith(("https://", "http://")) else None
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,7 @@ class Channel:
     hub: str = ""
 
 
-def _generator(channel: Channel) -> FeedGenerator:
+def _generator(channel: Channel, enclosures: bool = False) -> FeedGenerator:
     feed = FeedGenerator()
     feed.load_extension("dc")
     feed.id(channel.home_url)
@@ -108,16 +131,30 @@ def _generator(channel: Channel) -> FeedGenerator:
         entry.content(item.content_html, type="html")
         for tag in item.tags:
             entry.category(term=tag)
+        if item.image and enclosures:  # RSS only: feedgen's Atom links lose their rel
+            entry.enclosure(item.image, 0, item.image_type)
     return feed
 
 
 def atom(channel: Channel) -> bytes:
-    return _generator(channel).atom_str(pretty=False)
+    """Atom 1.0; each cover goes in as a ``<link rel="enclosure">`` of its entry."""
+    document = _generator(channel).atom_str(pretty=False)
+    images = {item.id: item for item in channel.entries if item.image}
+    if not images:
+        return document
+    # Our own document, just written by feedgen: no entity in it to resolve.
+    root = etree.fromstring(document)
+    for entry in root.iterfind(f"{{{ATOM_NS}}}entry"):
+        item = images.get(entry.findtext(f"{{{ATOM_NS}}}id"))
+        if item is not None:
+            attributes = {"rel": "enclosure", "href": item.image, "type": item.image_type}
+            etree.SubElement(entry, f"{{{ATOM_NS}}}link", **attributes)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def rss(channel: Channel) -> bytes:
     """RSS 2.0; the hub goes in as an ``atom:link`` (feedgen writes only the RSS ``self`` one)."""
-    document = _generator(channel).rss_str(pretty=False)
+    document = _generator(channel, enclosures=True).rss_str(pretty=False)
     if not channel.hub:
         return document
     # Our own document, just written by feedgen: no entity in it to resolve.
@@ -145,6 +182,7 @@ def json_feed(channel: Channel) -> dict:
                 "date_modified": item.updated.isoformat(),
                 "authors": [{"name": item.author, "url": item.author_url}],
                 "tags": item.tags,
+                **({"image": item.image} if item.image else {}),
             }
             for item in channel.entries
         ],

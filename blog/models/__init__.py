@@ -6,6 +6,7 @@ from blog.models.sign_in import SignIn
 from blog.models.site import content_version
 from blog.models.site_settings import SiteSettings
 from blog.models.types import utcnow
+from blog.models.upload import Upload, UploadBlob
 from blog.models.user import User, follows
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "SignIn",
     "SiteSettings",
     "Tag",
+    "Upload",
+    "UploadBlob",
     "User",
     "content_version",
     "favorites",

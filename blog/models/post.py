@@ -18,6 +18,7 @@ BODY_MAX = 100_000
 TAG_MAX = 64
 TAGS_PER_POST_MAX = 10
 COMMENT_MAX = 5_000
+COVER_IMAGE_MAX = 500
 
 
 class PostStatus(enum.StrEnum):
@@ -81,6 +82,8 @@ class Post(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    cover_image: so.Mapped[str | None] = so.mapped_column(sa.String(COVER_IMAGE_MAX))
+    """The cover's URL (an upload's or any http(s) image): cards, the post header, link previews."""
 
     author: so.Mapped[User] = so.relationship()
     post_tags: so.Mapped[list[PostTag]] = so.relationship(

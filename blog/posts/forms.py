@@ -1,9 +1,9 @@
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional
 
 from blog.domain.tags import TAG_FIELD_MAX
 from blog.forms import Form
-from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
+from blog.models.post import BODY_MAX, COVER_IMAGE_MAX, DESCRIPTION_MAX, TITLE_MAX
 
 
 class PostForm(Form):
@@ -27,6 +27,13 @@ class PostForm(Form):
         description="Comma-separated, for example: flask, python, tutorials.",
         render_kw={"autocomplete": "off"},
     )
+    cover_image = URLField(
+        "Cover image",
+        validators=[Optional(), Length(max=COVER_IMAGE_MAX)],
+        description="Shown on cards, above the post and in link previews: upload one, or give "
+        "an image's address (https://…). Leave empty for none.",
+        render_kw={"autocomplete": "off", "placeholder": "https://…"},
+    )
     preview = SubmitField("Preview")
     save_draft = SubmitField("Save draft")
     publish = SubmitField("Publish")
@@ -37,4 +44,5 @@ class PostForm(Form):
             "description": self.description.data or "",
             "body": self.body.data,
             "tags": self.tags.data or "",
+            "cover_image": self.cover_image.data or None,
         }
