@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.extensions import db
-from blog.models import Post, Upload, User, utcnow
+from blog.models import Post, PostRevision, SiteSettings, Upload, User, utcnow
 from blog.models.post import COVER_IMAGE_MAX
 from blog.uploads.images import CONTENT_TYPES, ImageRefused, process_image
 from blog.uploads.storage import storage
@@ -265,20 +265,24 @@ def clean_cover_image(value: Any) -> str | None:
     return url
 
 
+def _texts_naming_uploads() -> list[sa.Select]:
+    """Every column whose text may name an upload: post bodies and covers, kept revisions (a
+    restore must find its images), avatars and the site's logo."""
+    return [
+        sa.select(Post.body),
+        sa.select(Post.cover_image).where(Post.cover_image.is_not(None)),
+        sa.select(PostRevision.body),
+        sa.select(User.image_url).where(User.image_url.is_not(None)),
+        sa.select(SiteSettings.logo_url).where(SiteSettings.logo_url.is_not(None)),
+    ]
+
+
 def used_keys() -> set[str]:
-    """The keys of every upload a post body or cover, or an avatar, names. Another part whose
-    texts may name uploads (pages, kept revisions) adds a function returning the keys they
-    name: ``app.extensions.setdefault("upload_users", []).append(keys_in_pages)``."""
+    """The keys of every upload something on the site names (:func:`_texts_naming_uploads`)."""
     used: set[str] = set()
-    posts = sa.select(Post.body, Post.cover_image).execution_options(yield_per=500)
-    for body, cover in db.session.execute(posts):
-        used.update(KEY_IN_TEXT.findall(body))
-        used.update(KEY_IN_TEXT.findall(cover or ""))
-    avatars = sa.select(User.image_url).where(User.image_url.is_not(None))
-    for (image_url,) in db.session.execute(avatars):
-        used.update(KEY_IN_TEXT.findall(image_url))
-    for extra in current_app.extensions.get("upload_users", ()):  # other parts' texts
-        used.update(extra())
+    for statement in _texts_naming_uploads():
+        for (text,) in db.session.execute(statement.execution_options(yield_per=500)):
+            used.update(KEY_IN_TEXT.findall(text))
     return used
 
 

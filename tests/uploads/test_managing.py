@@ -10,8 +10,9 @@ import yaml
 
 from blog.config import ProductionConfig
 from blog.deploy_checks import check_deployment
-from blog.domain import uploads
-from blog.models import Post, Upload, UploadBlob, User, utcnow
+from blog.domain import posts, uploads
+from blog.models import Post, PostRevision, SiteSettings, Upload, UploadBlob, User, utcnow
+from blog.models.site_settings import SITE_SETTINGS_ID
 from tests import factories
 from tests.helpers import sign_in_without_the_form
 from tests.uploads import images
@@ -156,13 +157,14 @@ def test_admins_list_everyones_images_and_others_only_their_own(author, send, cl
     assert "No images yet" in client.get("/settings/images").data.decode()
 
 
-def test_another_parts_texts_keep_their_images(author, send, app, db):
-    url = send(images.png()).json["upload"]["url"]
-    key = url.removeprefix("/uploads/")[:24]
-    hooks = app.extensions.setdefault("upload_users", [])
-    hooks.append(lambda: {key})
-    try:
-        assert uploads.prune_unused(timedelta(0)) == []
-    finally:
-        hooks.pop()
-    assert [upload.key for upload in uploads.prune_unused(timedelta(0))] == [key]
+def test_an_image_only_a_kept_revision_or_the_logo_names_is_kept(author, send, db):
+    in_revision, logo = (send(images.png(size=(s, 90))).json["upload"]["url"] for s in (90, 91))
+    post = factories.PostFactory(author=author, body=f"![]({in_revision})")
+    posts.update_post(post, author, {"body": "The image is gone from the text."})
+    db.session.add(SiteSettings(id=SITE_SETTINGS_ID, logo_url=logo))
+    db.session.commit()
+    assert uploads.prune_unused(timedelta(0)) == []
+    db.session.query(PostRevision).delete()
+    db.session.get(SiteSettings, SITE_SETTINGS_ID).logo_url = None
+    db.session.commit()
+    assert len(uploads.prune_unused(timedelta(0))) == 2
