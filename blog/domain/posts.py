@@ -99,10 +99,11 @@ def create_post(
     The same post sent again by the same author within :data:`RESUBMIT_WINDOW` is the post
     already saved, not a copy: a double click or a client's retry makes one post.
 
-    ``publish_at`` (a time with its offset) publishes it then: see :mod:`blog.domain.scheduling`.
+    ``publish_at`` (a time with its offset) publishes it then, whatever ``publish`` says: see
+    :mod:`blog.domain.scheduling`.
     """
     fields = _clean({"title": title, "description": description, "body": body, "tags": tags})
-    timing = {"publish": publish} | ({} if publish_at is None else {"publish_at": publish_at})
+    timing = {"publish": publish} if publish_at is None else {"publish_at": publish_at}
     publish, moment = scheduling.read_changes(None, timing, utcnow())
     publish = bool(publish)
     body_html = render_post(fields["body"])  # before taking turns: long bodies take a while

@@ -50,7 +50,7 @@ def new():
                 current_user,
                 **form.fields_for_domain(),
                 publish=bool(form.publish.data or form.publish_now.data),
-                publish_at=None if form.publish_now.data else form.publish_at_utc(),
+                publish_at=form.publish_at_utc() if form.publish.data else None,
             )
         except ValidationError as error:
             attach_errors(form, error)
