@@ -1,6 +1,6 @@
 """A clock the tests move: ``clock.advance(hours=2)`` is two hours later for the whole blog
 (:class:`blog.models.types.Clock`), with no sleeping. Import the fixture where it is used:
-``from tests.clock import clock  # noqa: F401``."""
+``from tests.clock import clock_fixture  # noqa: F401`` (then ask for ``clock``)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ class MovableClock:
         return self.now
 
 
-@pytest.fixture
-def clock() -> Iterator[MovableClock]:
+@pytest.fixture(name="clock")
+def clock_fixture() -> Iterator[MovableClock]:
     try:
         yield MovableClock()
     finally:

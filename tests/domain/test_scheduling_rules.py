@@ -14,7 +14,7 @@ from blog.domain.permissions import can_view_post
 from blog.domain.slugs import is_private_slug
 from blog.extensions import db
 from blog.models import Post, PostStatus
-from tests.clock import clock  # noqa: F401
+from tests.clock import clock_fixture  # noqa: F401
 from tests.factories import UserFactory
 
 
@@ -55,9 +55,7 @@ def test_the_time_is_stored_in_utc_from_any_offset(author, clock):
 def test_iso_8601_text_with_an_offset_is_read(author, clock):
     moment = (clock.now + timedelta(days=1)).replace(second=0)
     post = write(author, publish_at=moment.strftime("%Y-%m-%dT%H:%M:%S+02:00"))
-    assert post.published_at == moment.replace(tzinfo=None).replace(tzinfo=UTC) - timedelta(
-        hours=2
-    )
+    assert post.published_at == moment.replace(tzinfo=None).replace(tzinfo=UTC) - timedelta(hours=2)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from blog.domain import posts, queries
 from blog.extensions import db
 from blog.models import Post, PostStatus
-from tests.clock import clock  # noqa: F401
+from tests.clock import clock_fixture  # noqa: F401
 from tests.factories import PostFactory, UserFactory
 from tests.helpers import AuthActions, app_on
 
