@@ -153,8 +153,15 @@ def _read_version() -> None:
     if went_live is not None and (changed_at is None or went_live > changed_at):
         g.content_version = f"{version}+{went_live.isoformat()}"
         g.content_changed_at = went_live
+        g.content_went_live = (changed_at, went_live)
     else:
         g.content_version, g.content_changed_at = version, changed_at
+
+
+def gone_live_since_last_write() -> tuple[datetime | None, datetime] | None:
+    """``(last write, newest publication)`` when this request's version read found a scheduled
+    post gone live since the last write (:mod:`blog.feeds.going_live` tells the hub), else None."""
+    return g.get("content_went_live")
 
 
 def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
