@@ -267,3 +267,18 @@ def test_the_cached_sitemap_lists_it_after_its_time(cached, clock):
     assert "/posts/zeppelin-launch" not in _sitemap_text(client)
     clock.advance(hours=1)
     assert "/posts/zeppelin-launch" in _sitemap_text(client)
+
+
+def _dashboard_count(client, label: str) -> int:
+    page = client.get("/admin/").get_data(as_text=True)
+    return int(re.search(rf'(\d+)</span><span class="admin-count-label">{label}<', page).group(1))
+
+
+def test_the_admin_dashboard_counts_scheduled_posts_apart(client, scheduled, clock):
+    UserFactory(username="boss", is_admin=True)
+    AuthActions(client).login("boss")
+    assert _dashboard_count(client, "Published posts") == 1
+    assert _dashboard_count(client, "Scheduled posts") == 1
+    clock.advance(hours=1)
+    assert _dashboard_count(client, "Published posts") == 2
+    assert _dashboard_count(client, "Scheduled posts") == 0

@@ -55,9 +55,9 @@
 
   const enhanceEditor = (fieldset) => {
     const input = fieldset.querySelector("input[type=datetime-local]");
-    const offset = fieldset.querySelector("[data-schedule-offset]");
-    const zone = fieldset.querySelector("[data-schedule-zone]");
     const form = fieldset.closest("form");
+    const offset = form && form.querySelector("input[name=utc_offset]");
+    const zone = fieldset.querySelector("[data-schedule-zone]");
     const button = form && form.querySelector("[data-schedule-label]");
     const buttonLabel = button ? button.value : "";
     if (!input || !offset) {
