@@ -46,6 +46,12 @@ def test_a_post_scheduled_in_the_browsers_time_zone(live_server, browser, page_p
         reader.goto(url + "/")
         expect(reader.get_by_text("The eclipse, live")).to_have_count(0)
 
+        author.goto(url + "/@selma")
+        badge = author.locator(".badge-scheduled")
+        expect(badge).to_contain_text("Scheduled for")
+        expect(badge.locator("time")).to_contain_text("09:30")
+        author.screenshot(path="/tmp/sched-profile.png")
+        author.goto(post_url)
         author.get_by_role("link", name="Edit", exact=True).click()
         expect(author.get_by_label("Publish at")).to_have_value(when.strftime("%Y-%m-%dT%H:%M"))
         author.screenshot(path="/tmp/sched-editor-scheduled.png", full_page=True)
