@@ -122,8 +122,9 @@ def last_modified(fallback: datetime | None) -> datetime | None:
 
 
 def _version_statement() -> sa.Select:
-    """The version, its time and the newest public post's publication time, in one statement
-    (read through the index on status and publication time: one row, not a scan)."""
+    """The version, its time, the newest public post's publication time and the next scheduled
+    one, in one statement (each read through the index on status and publication time: one
+    row, not a scan)."""
     this_row = content_version.c.id == CONTENT_VERSION_ID
     return sa.select(
         sa.select(content_version.c.version).where(this_row).scalar_subquery().label("version"),
@@ -137,6 +138,12 @@ def _version_statement() -> sa.Select:
         .limit(1)
         .scalar_subquery()
         .label("live_since"),
+        sa.select(Post.published_at)
+        .where(Post.is_published, Post.published_at > utcnow())
+        .order_by(Post.published_at)
+        .limit(1)
+        .scalar_subquery()
+        .label("next_publication"),
     )
 
 
@@ -149,6 +156,7 @@ def _read_version() -> None:
         g.content_version, g.content_changed_at = None, None
         return
     version, changed_at = row.version or 0, row.changed_at
+    g.content_next_publication = row.next_publication
     went_live = row.live_since
     if went_live is not None and (changed_at is None or went_live > changed_at):
         g.content_version = f"{version}+{went_live.isoformat()}"
@@ -180,6 +188,11 @@ def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -
     health.answered()
     if value is None:
         value = compute()
+        due = g.get("content_next_publication")
+        if due is not None and utcnow() >= due:
+            # A scheduled post went live while it was computed: the value may show it, and
+            # must not be kept under the version from before its time.
+            return value
         try:
             cache.set(versioned, value, timeout=timeout)
         except Exception as error:

@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from blog import caching
 from blog.domain import posts, queries
-from blog.extensions import db
+from blog.extensions import cache, db
 from blog.models import Post, PostStatus
 from tests.clock import clock_fixture  # noqa: F401
 from tests.factories import PostFactory, UserFactory
@@ -282,3 +283,21 @@ def test_the_admin_dashboard_counts_scheduled_posts_apart(client, scheduled, clo
     clock.advance(hours=1)
     assert _dashboard_count(client, "Published posts") == 2
     assert _dashboard_count(client, "Scheduled posts") == 0
+
+
+def test_a_value_computed_across_its_time_is_not_kept_under_the_version_before(cached, clock):
+    """The version is read, then the value computed: a post going live in between may be in the
+    value, which must not be served as the value from before its time."""
+
+    def compute_while_the_time_passes():
+        clock.advance(hours=1)
+        return "with the post"
+
+    with cached.test_request_context("/"):
+        version = caching.current_content_version()
+        assert caching.remember("kept", lambda: "computed") == "computed"
+        assert cache.get(f"kept@{version}") == "computed"
+    with cached.test_request_context("/"):
+        assert caching.current_content_version() == version
+        assert caching.remember("across", compute_while_the_time_passes) == "with the post"
+        assert cache.get(f"across@{version}") is None
