@@ -95,13 +95,13 @@ def edit(slug: str):
         if form.preview.data:
             return _preview(form, post)
         changes = {**form.fields_for_domain(), **_timing(form, post)}
-        was_published = post.is_published
+        was_published = post.is_public  # a scheduled post published now is "Published."
         try:
             posts.update_post(post, current_user, changes)
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            flash(_scheduled(post) or SAVED[was_published, post.is_published], "success")
+            flash(_scheduled(post) or SAVED[was_published, post.is_public], "success")
             return redirect(url_for("posts.show", slug=post.slug))
     if request.method == "GET" and post.is_scheduled:
         form.publish_at.data = post.published_at.replace(tzinfo=None)  # UTC; the page says so
@@ -129,7 +129,7 @@ def _scheduled(post) -> str | None:
 @login_required
 def publish(slug: str):
     post = _editable(slug)
-    was_published = post.is_published
+    was_published = post.is_public
     posts.publish_post(post, current_user)
     flash(SAVED[was_published, True], "success")
     return redirect(url_for("posts.show", slug=post.slug))

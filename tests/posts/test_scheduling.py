@@ -206,7 +206,8 @@ def test_cancelling_from_the_editor_makes_a_draft(client, writer, scheduled, clo
 def test_publishing_now_from_the_editor_or_the_post_page(client, writer, scheduled, path, data):
     auth = AuthActions(client)
     auth.login("writer")
-    assert client.post(path, data=data).status_code == 302
+    response = client.post(path, data=data, follow_redirects=True)
+    assert "Published." in response.get_data(as_text=True)
     auth.logout()
     assert TITLE in client.get("/").get_data(as_text=True)
 
