@@ -21,6 +21,14 @@ shows on the next page load everywhere; old entries are never read again and exp
 Why it is safe: the version is raised inside the writing transaction, so a reader that sees the
 new version also sees the new rows. A reader that read the old version just before the commit
 may store newer rows under the old version, which no one reads after the commit.
+
+Time changes the content too, with no write: a post scheduled for later
+(:mod:`blog.domain.scheduling`) becomes public when its time passes. So the version is read with
+the publication time of the newest public post; when that is later than the last write, a
+scheduled post has gone live since, and the version a request keys by is the number together
+with that time (:func:`current_content_version`). Each post going live so changes every key and
+ETag once, at its time, and moves ``Last-Modified`` to it, and a value computed while it waited
+is never read after. Until then the key is the plain number, as it was before scheduling.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from blog.extensions import cache, db
+from blog.models.post import Post
 from blog.models.site import CONTENT_VERSION_ID, content_version
 from blog.models.types import utcnow
 from blog.sql import insert_ignoring_conflicts
@@ -86,17 +95,20 @@ class CacheHealth:
             )
 
 
-def current_content_version() -> int | None:
-    """The content version as this request (or app context) first read it; None when it can't
-    be read (a database behind its migrations), and nothing should be cached."""
+def current_content_version() -> int | str | None:
+    """The content version as this request (or app context) first read it, to key by and
+    compare for equality only: the number, or the number and the time of the last scheduled post
+    gone live since (a string); None when it can't be read (a database behind its
+    migrations), and nothing should be cached."""
     if "content_version" not in g:
         _read_version()
     return g.content_version
 
 
 def content_changed_at() -> datetime | None:
-    """When the last content write committed, as this request first read it; None when no
-    write has been recorded yet (or the version can't be read)."""
+    """When the content last changed, as this request first read it: the last write's commit,
+    or a scheduled post's time if one went live since; None when no write has been recorded yet
+    (or the version can't be read)."""
     if "content_version" not in g:
         _read_version()
     return g.content_changed_at
@@ -109,27 +121,66 @@ def last_modified(fallback: datetime | None) -> datetime | None:
     return content_changed_at() or fallback
 
 
-def version_read_along(version: int, changed_at: datetime | None) -> None:
-    """Take the version a caller read in a statement of its own, joined to its own rows (the
-    site settings, which every page reads: :mod:`blog.domain.site_settings`), as this request's
-    read of it, so that it costs no statement of its own."""
-    g.content_version, g.content_changed_at = version, changed_at
+def version_columns() -> list[sa.ScalarSelect]:
+    """The version, its time, the newest public post's publication time and the next scheduled
+    one, as columns of one statement (each read through the index on status and publication
+    time: one row, not a scan). A caller that reads them with its own columns (the site
+    settings, which every page reads) hands the row to :func:`version_read_along`."""
+    this_row = content_version.c.id == CONTENT_VERSION_ID
+    return [
+        sa.select(content_version.c.version).where(this_row).scalar_subquery().label("version"),
+        sa.select(content_version.c.changed_at)
+        .where(this_row)
+        .scalar_subquery()
+        .label("changed_at"),
+        sa.select(Post.published_at)
+        .where(Post.is_public)
+        .order_by(Post.published_at.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("live_since"),
+        sa.select(Post.published_at)
+        .where(Post.is_published, Post.published_at > utcnow())
+        .order_by(Post.published_at)
+        .limit(1)
+        .scalar_subquery()
+        .label("next_publication"),
+    ]
+
+
+def version_read_along(row: sa.Row) -> None:
+    """Take the :func:`version_columns` a caller read in a statement of its own as this
+    request's read of the version, so that it costs no statement of its own."""
+    _take_version(row)
 
 
 def _read_version() -> None:
     try:
-        row = db.session.execute(
-            sa.select(content_version.c.version, content_version.c.changed_at).where(
-                content_version.c.id == CONTENT_VERSION_ID
-            )
-        ).first()
+        row = db.session.execute(sa.select(*version_columns())).one()
     except SQLAlchemyError as error:
         db.session.rollback()
         _trouble("version read", "content_version", error)
         g.content_version, g.content_changed_at = None, None
+        return
+    _take_version(row)
+
+
+def _take_version(row: sa.Row) -> None:
+    version, changed_at = row.version or 0, row.changed_at
+    g.content_next_publication = row.next_publication
+    went_live = row.live_since
+    if went_live is not None and (changed_at is None or went_live > changed_at):
+        g.content_version = f"{version}+{went_live.isoformat()}"
+        g.content_changed_at = went_live
+        g.content_went_live = (changed_at, went_live)
     else:
-        g.content_version = row.version if row else 0
-        g.content_changed_at = row.changed_at if row else None
+        g.content_version, g.content_changed_at = version, changed_at
+
+
+def gone_live_since_last_write() -> tuple[datetime | None, datetime] | None:
+    """``(last write, newest publication)`` when this request's version read found a scheduled
+    post gone live since the last write (:mod:`blog.feeds.going_live` tells the hub), else None."""
+    return g.get("content_went_live")
 
 
 def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
@@ -148,6 +199,11 @@ def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -
     health.answered()
     if value is None:
         value = compute()
+        due = g.get("content_next_publication")
+        if due is not None and utcnow() >= due:
+            # A scheduled post went live while it was computed: the value may show it, and
+            # must not be kept under the version from before its time.
+            return value
         try:
             cache.set(versioned, value, timeout=timeout)
         except Exception as error:

@@ -65,6 +65,9 @@ class DashboardView(AdminOnly, AdminIndexView):
             "Users": db.session.query(User).count(),
             "Published posts": db.session.query(Post).filter(Post.is_public).count(),
             "Drafts": db.session.query(Post).filter_by(status=PostStatus.DRAFT).count(),
+            "Scheduled posts": db.session.query(Post)
+            .filter(Post.is_published, ~Post.is_public)
+            .count(),
             "Comments": db.session.query(Comment).count(),
             "Tags": db.session.query(Tag).count(),
         }

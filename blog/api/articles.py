@@ -66,7 +66,8 @@ def feed(query: schemas.FeedQuery):
 
 @api.get("/articles/<article_slug:slug>", tags=[articles_tag], summary="An article", responses=ONE)
 def get_article(path: schemas.SlugPath):
-    return _article(queries.get_published_post(path.slug))
+    """A scheduled article (x-extension `publishAt`) is found by its author alone."""
+    return _article(queries.get_article(path.slug, api_user()))
 
 
 @api.post(
@@ -78,7 +79,8 @@ def get_article(path: schemas.SlugPath):
 )
 @token_required
 def create_article(body: schemas.NewArticleBody):
-    """Articles from the API are published at once (the site's editor also offers drafts)."""
+    """Articles from the API are published at once, or at `publishAt` (x-extension); the
+    site's editor also offers drafts."""
     author = require_api_user()
     fields = body.article
     post = posts.create_post(
@@ -89,6 +91,7 @@ def create_article(body: schemas.NewArticleBody):
         tags=fields.tagList or [],
         publish=True,
         cover_image=fields.image,
+        publish_at=fields.publishAt,
     )
     return _article(post, 201)
 
@@ -104,12 +107,14 @@ def create_article(body: schemas.NewArticleBody):
 def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
     """Only the fields sent change; the slug never does. `tagList: []` removes every tag."""
     editor = require_api_user()
-    post = queries.get_published_post(path.slug)
+    post = queries.get_article(path.slug, editor)
     changes = body.article.model_dump(include=body.article.model_fields_set)
     if "tagList" in changes:
         changes["tags"] = changes.pop("tagList")
     if "image" in changes:
         changes["cover_image"] = changes.pop("image")
+    if "publishAt" in changes:
+        changes["publish_at"] = changes.pop("publishAt")
     posts.update_post(post, editor, changes)
     return _article(post)
 
@@ -124,7 +129,7 @@ def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
 @token_required
 def delete_article(path: schemas.SlugPath):
     user = require_api_user()
-    posts.delete_post(queries.get_published_post(path.slug), user)
+    posts.delete_post(queries.get_article(path.slug, user), user)
     return no_content()
 
 

@@ -87,6 +87,12 @@ IMAGE_EXTENSION = (
     "x-extension: the article's cover image, an http(s) URL (from POST /api/uploads or "
     "elsewhere); null or empty for none"
 )
+PUBLISH_AT = (
+    "x-extension: when the article is published, ISO 8601 with an offset (e.g. "
+    "2030-01-31T09:00:00+01:00 or ...Z), at most 5 years ahead; a time past or null publishes "
+    "now. Until then the article is its author's alone: absent from every list, and from "
+    "GET by slug for anyone else. A time without an offset is 422."
+)
 
 
 class NewArticle(Schema):
@@ -95,6 +101,9 @@ class NewArticle(Schema):
     body: str | None = None
     tagList: TagList = None
     image: str | None = Field(None, description=IMAGE_EXTENSION)
+    publishAt: str | None = Field(
+        None, description=PUBLISH_AT, json_schema_extra={"format": "date-time"}
+    )
 
 
 class NewArticleBody(Schema):
@@ -107,6 +116,12 @@ class ArticleChanges(Schema):
     body: str | None = None
     tagList: TagList = None
     image: str | None = Field(None, description=IMAGE_EXTENSION)
+    publishAt: str | None = Field(
+        None,
+        description=f"{PUBLISH_AT} On a scheduled article: a new time, or null to publish "
+        "now; an article already published can't be scheduled again.",
+        json_schema_extra={"format": "date-time"},
+    )
 
 
 class ArticleChangesBody(Schema):
@@ -223,6 +238,11 @@ class ArticlePreview(Schema):
 
 class ArticleOut(ArticlePreview):
     body: str
+    publishAt: datetime | None = Field(
+        None,
+        description="x-extension: the time a scheduled article will be published (shown to its "
+        "author, the only one who sees it until then); null once published.",
+    )
 
 
 class ArticleResponse(Schema):

@@ -54,7 +54,11 @@ def _article_fields(post: Post) -> dict:
 
 def article(post: Post) -> schemas.ArticleResponse:
     return schemas.ArticleResponse(
-        article=schemas.ArticleOut(**_article_fields(post), body=post.body)
+        article=schemas.ArticleOut(
+            **_article_fields(post),
+            body=post.body,
+            publishAt=post.published_at if post.is_scheduled else None,
+        )
     )
 
 

@@ -10,8 +10,13 @@ def _signed_in(user: User | None) -> bool:
 
 
 def can_view_post(user: User | None, post: Post) -> bool:
-    """Published posts are public; a draft is seen by its author alone."""
-    return post.is_public or (_signed_in(user) and user.id == post.author_id)
+    """Published posts are public; a draft is seen by its author alone, a post scheduled for
+    later by its author and admins (who may have to stop it before its time)."""
+    if post.is_public:
+        return True
+    if post.is_scheduled and _signed_in(user) and user.is_admin:
+        return True
+    return _signed_in(user) and user.id == post.author_id
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from blog.domain import revisions
+from blog.domain import revisions, scheduling
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
 from blog.domain.rows import take_turns
@@ -79,6 +79,8 @@ def _set_status(post: Post, publish: bool, now: datetime) -> None:
     if publish and not post.is_published:
         post.status = PostStatus.PUBLISHED
         post.published_at = post.published_at or now
+    elif not publish and post.is_scheduled:
+        scheduling.cancel(post)
     elif not publish:
         post.status = PostStatus.DRAFT
 
@@ -91,6 +93,7 @@ def create_post(
     description: Any,
     tags: Any = (),
     publish: bool = False,
+    publish_at: Any = None,
     cover_image: Any = None,
 ) -> Post:
     """A new post by ``author``. Published, its slug comes from the title and never changes; a
@@ -98,6 +101,9 @@ def create_post(
 
     The same post sent again by the same author within :data:`RESUBMIT_WINDOW` is the post
     already saved, not a copy: a double click or a client's retry makes one post.
+
+    ``publish_at`` (a time with its offset) publishes it then, whatever ``publish`` says: see
+    :mod:`blog.domain.scheduling`.
     """
     fields = _clean(
         {
@@ -108,10 +114,13 @@ def create_post(
             "cover_image": cover_image,
         }
     )
+    timing = {"publish": publish} if publish_at is None else {"publish_at": publish_at}
+    publish, moment = scheduling.read_changes(None, timing, utcnow())
+    publish = bool(publish)
     body_html = render_post(fields["body"])  # before taking turns: long bodies take a while
     if author.id is not None:
         take_turns(author.id)
-        resent = _just_saved(author, fields, publish)
+        resent = _just_saved(author, fields, publish, moment)
         if resent is not None:
             db.session.commit()
             return resent
@@ -130,7 +139,10 @@ def create_post(
                     created_at=now,
                     updated_at=now,
                 )
-                _set_status(post, publish, now)
+                if moment is not None:
+                    scheduling.schedule(post, moment)
+                else:
+                    _set_status(post, publish, now)
                 db.session.add(post)
                 _set_tags(post, fields["tags"])
                 db.session.flush()
@@ -143,7 +155,9 @@ def create_post(
     raise AssertionError("unreachable")
 
 
-def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | None:
+def _just_saved(
+    author: User, fields: dict[str, Any], publish: bool, moment: datetime | None = None
+) -> Post | None:
     statement = (
         sa.select(Post)
         .where(
@@ -159,14 +173,17 @@ def _just_saved(author: User, fields: dict[str, Any], publish: bool) -> Post | N
     post = db.session.scalar(statement)
     if post is None or post.tag_names != fields["tags"] or post.is_published != publish:
         return None
+    if moment is not None and post.published_at != moment:
+        return None
     return post
 
 
 def update_post(
     post: Post, editor: User, changes: dict[str, Any], *, autosave: bool = False
 ) -> Post:
-    """Change the given fields (title, description, body, tags, publish). The slug stays, but
-    for a draft published for the first time: it leaves its private slug for one from its title.
+    """Change the given fields (title, description, body, tags, publish, publish_at: see
+    :mod:`blog.domain.scheduling`). The slug stays, but for a draft published (or scheduled)
+    for the first time: it leaves its private slug for one from its title.
 
     ``updated_at`` moves only when something really changed: saving as it is isn't an edit.
     Publishing a draft stamps both times alike, so a post is "edited since published"
@@ -178,6 +195,7 @@ def update_post(
     if not can_edit_post(editor, post):
         raise PermissionDenied("Only the author or an admin can edit this post.", "post")
     fields = _clean(changes, post)
+    publish, moment = scheduling.read_changes(post, changes, utcnow())
     saved = {name: getattr(post, name) for name in ("title", "description", "body", "cover_image")}
     saved["tags"] = post.tag_names
     changed = {name for name in fields if fields[name] != saved[name]}
@@ -189,9 +207,13 @@ def update_post(
     if "tags" in changed:
         _set_tags(post, fields["tags"])
     now = utcnow()
-    if "publish" in changes and bool(changes["publish"]) != post.is_published:
+    if scheduling.apply(post, publish, moment, now):
+        changed.add("publish_at")
+        if is_private_slug(post.slug):
+            _give_public_slug(post)
+    if publish is not None and publish != post.is_published:
         first_publication = post.published_at is None
-        _set_status(post, bool(changes["publish"]), now)
+        _set_status(post, publish, now)
         changed.add("publish")
         if first_publication and post.is_published and is_private_slug(post.slug):
             _give_public_slug(post)

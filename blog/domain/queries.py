@@ -260,6 +260,17 @@ def get_published_post(slug: str) -> Post:
     return post
 
 
+def get_article(slug: str, viewer: User | None) -> Post:
+    """The API's article at ``slug``: a published post, or one scheduled for later when
+    ``viewer`` is its author (no one else learns it exists before its time)."""
+    post = _post_at(slug)
+    if post is None or not (
+        post.is_public or (post.is_scheduled and viewer is not None and viewer.id == post.author_id)
+    ):
+        raise NotFound("No such post.", "post")
+    return post
+
+
 def _post_at(slug: str) -> Post | None:
     if not NAME_PATTERN.match(slug):
         return None

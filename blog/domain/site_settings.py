@@ -29,8 +29,7 @@ from blog import caching
 from blog.config import SEARCH_LANGUAGES
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.extensions import db
-from blog.models import SiteSettings, User, content_version, utcnow
-from blog.models.site import CONTENT_VERSION_ID
+from blog.models import SiteSettings, User, utcnow
 from blog.models.site_settings import DESCRIPTION_MAX, SITE_SETTINGS_ID, TITLE_MAX, URL_MAX
 
 POSTS_PER_PAGE_RANGE = (1, 100)
@@ -121,15 +120,14 @@ def search_language() -> str:
     return current().search_language
 
 
-def _read_with_version() -> tuple[int | None, dict[str, Any]]:
-    """The content version and the stored settings, in one statement (from a one-row table, so
-    a missing version row or settings row leaves its columns NULL)."""
+def _read_with_version() -> tuple[int | str | None, dict[str, Any]]:
+    """The content version and the stored settings, in one statement (the version's columns
+    are subqueries and the settings a one-row table, so a missing row leaves its columns
+    NULL)."""
     one = sa.select(sa.literal(1).label("one")).subquery()
-    version = content_version.c
     statement = (
-        sa.select(version.version, version.changed_at, *_columns())
+        sa.select(*caching.version_columns(), *_columns())
         .select_from(one)
-        .outerjoin(content_version, version.id == CONTENT_VERSION_ID)
         .outerjoin(SiteSettings, SiteSettings.id == SITE_SETTINGS_ID)
     )
     try:
@@ -137,10 +135,9 @@ def _read_with_version() -> tuple[int | None, dict[str, Any]]:
     except SQLAlchemyError as error:
         _unreadable(error)
         return caching.current_content_version(), {}
-    values = dict(row._mapping)
-    number, changed_at = values.pop("version"), values.pop("changed_at")
-    caching.version_read_along(number or 0, changed_at)
-    return number or 0, values if values["show_hero"] is not None else {}
+    caching.version_read_along(row)
+    values = {column: row._mapping[column] for column in STORED_COLUMNS}
+    return caching.current_content_version(), values if values["show_hero"] is not None else {}
 
 
 def _columns() -> list:

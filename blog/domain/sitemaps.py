@@ -34,14 +34,20 @@ class Chunk:
     lastmod: datetime
 
 
+def _changed_at():
+    """When a public post last changed for a reader: its last edit, or its publication when
+    that came later (a scheduled post going live at its time)."""
+    return sa.case((Post.published_at > Post.updated_at, Post.published_at), else_=Post.updated_at)
+
+
 def _public_posts_by_id():
-    return sa.select(Post.id.label("id"), Post.updated_at.label("lastmod")).where(Post.is_public)
+    return sa.select(Post.id.label("id"), _changed_at().label("lastmod")).where(Post.is_public)
 
 
 def _tags_in_use():
     """Tags that a published post carries, with the last time one of those posts changed."""
     return (
-        sa.select(PostTag.tag_id.label("id"), sa.func.max(Post.updated_at).label("lastmod"))
+        sa.select(PostTag.tag_id.label("id"), sa.func.max(_changed_at()).label("lastmod"))
         .join(Post, Post.id == PostTag.post_id)
         .where(Post.is_public)
         .group_by(PostTag.tag_id)
@@ -51,7 +57,7 @@ def _tags_in_use():
 def _authors_in_use():
     """Enabled authors with a published post, with the last time one of their posts changed."""
     return (
-        sa.select(Post.author_id.label("id"), sa.func.max(Post.updated_at).label("lastmod"))
+        sa.select(Post.author_id.label("id"), sa.func.max(_changed_at()).label("lastmod"))
         .join(User, User.id == Post.author_id)
         .where(Post.is_public, User.is_disabled.is_(False))
         .group_by(Post.author_id)
@@ -95,7 +101,7 @@ def entries(kind: str, first: int, last: int, per_file: int) -> list[tuple[str, 
         raise NotFound("No such sitemap.", "sitemap")
     if kind == "posts":
         statement = (
-            sa.select(Post.slug, Post.updated_at)
+            sa.select(Post.slug, _changed_at())
             .where(Post.is_public, Post.id.between(first, last))
             .order_by(Post.id)
         )

@@ -16,10 +16,11 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from blog import caching
 from blog.domain import queries, site_settings
-from blog.feeds import building, websub  # noqa: F401 (websub listens to post changes)
+from blog.feeds import building, going_live, websub  # noqa: F401 (websub listens to post changes)
 from blog.urls import public_url_for
 
 bp = Blueprint("feeds", __name__)
+bp.after_app_request(going_live.announce_after_request)
 
 KINDS = "<any(atom, rss, json):kind>"
 MIMETYPES = {

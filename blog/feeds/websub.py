@@ -18,7 +18,8 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from blog.models import Post, PostStatus
+from blog.models import Post
+from blog.models.post import is_public_state
 from blog.urls import public_url_for
 
 CHANGED = "websub_changed_feeds"
@@ -32,8 +33,15 @@ def _hub() -> str:
 
 
 def _was_public(post: Post) -> bool:
-    history = inspect(post).attrs.status.history
-    return post.is_public or PostStatus.PUBLISHED in (history.deleted or ())
+    """Public now or before this change; a post scheduled for later is neither, so scheduling,
+    rescheduling or cancelling it tells the hub nothing (its feeds haven't changed)."""
+    if post.is_public:
+        return True
+    attrs = inspect(post).attrs
+    status, published_at = attrs.status.history, attrs.published_at.history
+    old_status = status.deleted[0] if status.deleted else post.status
+    old_time = published_at.deleted[0] if published_at.deleted else post.published_at
+    return is_public_state(old_status, old_time)
 
 
 @event.listens_for(Session, "before_flush")

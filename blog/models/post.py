@@ -26,6 +26,11 @@ class PostStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+def is_public_state(status: PostStatus | str | None, published_at: datetime | None) -> bool:
+    """:attr:`Post.is_public` of a post in this state (also of one before a change)."""
+    return status == PostStatus.PUBLISHED and published_at is not None and published_at <= utcnow()
+
+
 class PostTag(db.Model):
     """A tag on a post; ``position`` keeps the order the author gave."""
 
@@ -117,13 +122,21 @@ class Post(db.Model):
     @hybrid_property
     def is_public(self) -> bool:
         """Whether the public may see this post: the one rule every page, list, count, feed and
-        API answer uses, in Python here and as SQL (``Post.is_public``) just below."""
-        return self.status is PostStatus.PUBLISHED
+        API answer uses, in Python here and as SQL (``Post.is_public``) just below. Published
+        and its time come: a post scheduled for later (:attr:`is_scheduled`) appears by itself
+        when that time passes, with nothing run then (the SQL compares with the time the
+        statement is built at)."""
+        return is_public_state(self.status, self.published_at)
 
     @is_public.inplace.expression
     @classmethod
     def _is_public_sql(cls) -> sa.ColumnElement[bool]:
-        return cls.status == PostStatus.PUBLISHED
+        return sa.and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= utcnow())
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published by its author for a time still to come: only they and admins see it."""
+        return self.is_published and not self.is_public
 
     @property
     def edited_since_published(self) -> bool:

@@ -3,8 +3,15 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 
+class Clock:
+    """The time the blog runs at: the real time, unless ``fixed`` is set (the tests' seam for
+    moving time past a scheduled post's publication without sleeping)."""
+
+    fixed: datetime | None = None
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return Clock.fixed or datetime.now(UTC)
 
 
 class UTCDateTime(sa.TypeDecorator):

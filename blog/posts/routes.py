@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blog.domain import posts, queries, social
@@ -47,12 +47,18 @@ def new():
             return _preview(form)
         try:
             post = posts.create_post(
-                current_user, **form.fields_for_domain(), publish=bool(form.publish.data)
+                current_user,
+                **form.fields_for_domain(),
+                publish=bool(form.publish.data or form.publish_now.data),
+                publish_at=form.publish_at_utc() if form.publish.data else None,
             )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            flash("Published." if post.is_published else "Draft saved.", "success")
+            flash(
+                _scheduled(post) or ("Published." if post.is_published else "Draft saved."),
+                "success",
+            )
             return redirect(url_for("posts.show", slug=post.slug))
     return _render_editor(form)
 
@@ -88,23 +94,42 @@ def edit(slug: str):
     if form.validate_on_submit():
         if form.preview.data:
             return _preview(form, post)
-        changes = {**form.fields_for_domain(), "publish": bool(form.publish.data)}
-        was_published = post.is_published
+        changes = {**form.fields_for_domain(), **_timing(form, post)}
+        was_published = post.is_public  # a scheduled post published now is "Published."
         try:
             posts.update_post(post, current_user, changes)
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            flash(SAVED[was_published, post.is_published], "success")
+            flash(_scheduled(post) or SAVED[was_published, post.is_public], "success")
             return redirect(url_for("posts.show", slug=post.slug))
+    if request.method == "GET" and post.is_scheduled:
+        form.publish_at.data = post.published_at.replace(tzinfo=None)  # UTC; the page says so
     return _render_editor(form, post)
+
+
+def _timing(form: PostForm, post) -> dict:
+    """Publish, schedule or not, as the editor's buttons say (see blog.domain.scheduling). A
+    post already public has no schedule field: its time isn't sent."""
+    publish = bool(form.publish.data or form.publish_now.data)
+    if form.publish_now.data:
+        return {"publish": True, "publish_at": None}
+    if post.is_public:
+        return {"publish": publish}
+    return {"publish": publish, "publish_at": form.publish_at_utc()}
+
+
+def _scheduled(post) -> str | None:
+    if not post.is_scheduled:
+        return None
+    return "Scheduled: the post will be published by itself at the time shown."
 
 
 @bp.post("/posts/<slug>/publish")
 @login_required
 def publish(slug: str):
     post = _editable(slug)
-    was_published = post.is_published
+    was_published = post.is_public
     posts.publish_post(post, current_user)
     flash(SAVED[was_published, True], "success")
     return redirect(url_for("posts.show", slug=post.slug))

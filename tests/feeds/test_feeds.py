@@ -223,9 +223,10 @@ def test_removing_the_newest_post_is_a_change_to_a_reader_asking_if_modified_sin
 ):
     """The newest post's time would go back when it is removed, and a reader that sends only
     ``If-Modified-Since`` would be told nothing changed, and keep showing the removed post."""
-    PostFactory(author=writer, updated_at=utcnow() - timedelta(days=2))
-    newest = PostFactory(author=writer, updated_at=utcnow() - timedelta(days=1))
-    _backdate_last_write(db, hours=3)
+    two_days_ago, a_day_ago = utcnow() - timedelta(days=2), utcnow() - timedelta(days=1)
+    PostFactory(author=writer, published_at=two_days_ago, updated_at=two_days_ago)
+    newest = PostFactory(author=writer, published_at=a_day_ago, updated_at=a_day_ago)
+    _backdate_last_write(db, hours=3)  # after both were published, as it would be
     last_modified = client.get(path).headers["Last-Modified"]
     assert client.get(path, headers={"If-Modified-Since": last_modified}).status_code == 304
     posts.delete_post(newest, writer)

@@ -111,7 +111,7 @@ def test_the_sitemap_may_be_kept_a_few_minutes_and_asked_for_again(client, blog)
     assert response.headers["Cache-Control"] == "public, max-age=300"
     again = client.get("/sitemap.xml", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
-    PostFactory(slug="newer", published_at=datetime.now(UTC) + timedelta(seconds=1))
+    PostFactory(slug="newer", updated_at=datetime.now(UTC) + timedelta(seconds=1))
     changed = client.get("/sitemap.xml", headers={"If-None-Match": response.headers["ETag"]})
     assert changed.status_code == 200
 
