@@ -154,6 +154,12 @@ def version_read_along(row: sa.Row) -> None:
     _take_version(row)
 
 
+def version_unreadable() -> None:
+    """Record that this request can't read the version (a caller's statement reading
+    :func:`version_columns` failed, and said so): nothing is cached, and it isn't tried again."""
+    g.content_version, g.content_changed_at = None, None
+
+
 def _read_version() -> None:
     try:
         row = db.session.execute(sa.select(*version_columns())).one()

@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from blog import create_app
+from blog.extensions import db
 from tests.servers import BIN, ROOT, flask, gunicorn
 
 SECRET = "s" * 50
@@ -72,6 +73,8 @@ def test_an_error_is_one_log_line_with_its_traceback_and_request_id(under_gunico
         settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROPAGATE_EXCEPTIONS": False}
         app = create_app({"BLOG_ENV": "testing", **settings})
         assert (app.logger.handlers == [handler]) is under_gunicorn
+        with app.app_context():  # the error page reads the site's settings
+            db.create_all()
 
         @app.get("/boom")
         def boom():

@@ -134,7 +134,8 @@ def _read_with_version() -> tuple[int | str | None, dict[str, Any]]:
         row = db.session.execute(statement).one()
     except SQLAlchemyError as error:
         _unreadable(error)
-        return caching.current_content_version(), {}
+        caching.version_unreadable()
+        return None, {}
     caching.version_read_along(row)
     values = {column: row._mapping[column] for column in STORED_COLUMNS}
     return caching.current_content_version(), values if values["show_hero"] is not None else {}
