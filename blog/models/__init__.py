@@ -1,5 +1,6 @@
 """The data model; import models from here."""
 
+from blog.models.page import Page
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
 from blog.models.sign_in import SignIn
 from blog.models.site import content_version
@@ -8,6 +9,7 @@ from blog.models.user import User, follows
 
 __all__ = [
     "Comment",
+    "Page",
     "Post",
     "PostStatus",
     "PostTag",
