@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 
 from blog.admin.views import CommentAdmin, DashboardView, PostAdmin, TagAdmin, UserAdmin
@@ -42,4 +43,5 @@ def init_admin(app: Flask) -> Admin:
         for attribute, template in PAGE_TEMPLATES.items():
             setattr(model_view, attribute, template)
         admin.add_view(model_view)
+    admin.add_menu_item(MenuLink(name="Pages", endpoint="pages.index"))  # the site's own list
     return admin

@@ -186,3 +186,15 @@ def test_the_description_is_the_first_paragraph_cut_at_a_word(admin):
     assert pages.summary(long) == " ".join(["word"] * 31) + "…"
     assert len(pages.summary(long)) <= pages.SUMMARY_MAX
     assert pages.summary(_create(admin, title="Just a list", body="- one\n- two")) == "Just a list"
+
+
+def test_render_again_renders_stale_pages_and_keeps_their_times(app, db):
+    stale = PageFactory(body="**Bold**", body_html="<p>old</p>")
+    fresh = PageFactory(body="Plain.")
+    times = (stale.updated_at, fresh.updated_at)
+    result = app.test_cli_runner().invoke(args=["blog", "render-posts"])
+    assert result.exit_code == 0 and "1 pages changed" in result.output
+    db.session.expire_all()
+    assert db.session.get(Page, stale.id).body_html == "<p><strong>Bold</strong></p>\n"
+    assert (stale.updated_at, fresh.updated_at) == times
+    assert pages.render_again() == 0

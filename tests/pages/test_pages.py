@@ -174,6 +174,8 @@ def test_the_list_for_admins_shows_every_page(as_admin, db):
     html = as_admin.get("/pages").get_data(as_text=True)
     assert "Linked, position 3" in html and "<code>/soon</code>" in html
     assert '<span class="badge">Draft</span>' in html
+    panel = as_admin.get("/admin/").get_data(as_text=True)
+    assert re.search(r'<a class="nav-link " href="/pages">\s*Pages</a>', panel)
 
 
 def test_pages_are_absent_from_post_lists_feeds_search_and_the_api(client, db):
