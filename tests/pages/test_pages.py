@@ -118,6 +118,8 @@ def test_a_title_that_would_shadow_a_route_gets_another_address(as_admin, client
         ({"navigation_position": "1000"}, "Number must be between 0 and 999."),
         ({"slug": "Not a slug!"}, "may only contain lower-case letters, digits and hyphens"),
         ({"title": "x" * 201}, "Field cannot be longer than 200 characters."),
+        ({"slug": "about\x00"}, "Slug contains characters that are not allowed"),
+        ({"navigation_position": "9" * 40}, "Number must be between 0 and 999."),
     ],
 )
 def test_bad_input_is_refused_with_its_message_and_saves_nothing(as_admin, db, fields, message):
