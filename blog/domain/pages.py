@@ -22,6 +22,7 @@ from werkzeug.routing import Map
 from blog import caching
 from blog.domain.errors import NotFound, PermissionDenied, ValidationError
 from blog.domain.posts import clean_body
+from blog.domain.rows import take_turns, take_turns_on
 from blog.domain.text import clean_text, collect
 from blog.extensions import db
 from blog.markdown import render_post
@@ -42,6 +43,9 @@ RESERVED_NAMES = frozenset(
 )
 """Names no page may take although no route uses them (yet): addresses people expect to be
 the site's own, or that a later feature may want."""
+
+SLUG_TAKEN = "is already taken by another page"
+SLUG_ATTEMPTS = 3
 
 SUMMARY_MAX = 160
 """A page's meta description: the start of its first paragraph, at most this many characters."""
@@ -176,7 +180,7 @@ def _save(page: Page) -> Page:
             db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise ValidationError.single("slug", "is already taken by another page") from None
+        raise ValidationError.single("slug", SLUG_TAKEN) from None
     db.session.commit()
     return page
 
@@ -186,7 +190,7 @@ def _check_slug_free(slug: str, page: Page | None) -> None:
     if page is not None and page.id is not None:
         query = query.where(Page.id != page.id)
     if db.session.scalar(query) is not None:
-        raise ValidationError.single("slug", "is already taken by another page")
+        raise ValidationError.single("slug", SLUG_TAKEN)
 
 
 def create_page(
@@ -206,25 +210,39 @@ def create_page(
         {"title": title, "body": body, "slug": slug, "navigation_position": navigation_position},
         None,
     )
-    if fields["slug"]:
-        _check_slug_free(fields["slug"], None)
-        chosen = fields["slug"]
-    else:
-        chosen = _free_slug(slug_from_title(fields["title"]), None)
+    body_html = render_post(fields["body"])  # before taking turns: long bodies take a while
+    base = fields["slug"] or slug_from_title(fields["title"])
+    take_turns(author.id)  # SQLite: the write lock before reading the slugs taken
+    take_turns_on(f"page-slug:{base}")  # PostgreSQL: one writer of a slug family at a time
     now = utcnow()
-    page = Page(
-        title=fields["title"],
-        slug=chosen,
-        body=fields["body"],
-        body_html=render_post(fields["body"]),
-        is_published=bool(publish),
-        in_navigation=bool(in_navigation),
-        navigation_position=fields["navigation_position"],
-        author=author,
-        created_at=now,
-        updated_at=now,
-    )
-    return _save(page)
+    for attempt in range(SLUG_ATTEMPTS):
+        if fields["slug"]:
+            _check_slug_free(fields["slug"], None)
+        page = Page(
+            title=fields["title"],
+            slug=fields["slug"] or _free_slug(base, None),
+            body=fields["body"],
+            body_html=body_html,
+            is_published=bool(publish),
+            in_navigation=bool(in_navigation),
+            navigation_position=fields["navigation_position"],
+            author=author,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(page)
+                db.session.flush()
+        except IntegrityError:
+            # Another admin took the slug meanwhile: a slug from the title is chosen again.
+            if fields["slug"] or attempt == SLUG_ATTEMPTS - 1:
+                db.session.rollback()
+                raise ValidationError.single("slug", SLUG_TAKEN) from None
+            continue
+        db.session.commit()
+        return page
+    raise AssertionError("unreachable")
 
 
 def update_page(page: Page, editor: User, changes: dict[str, Any]) -> Page:

@@ -8,7 +8,8 @@ from werkzeug.routing import Map, Rule
 
 from blog.domain import pages
 from blog.domain.errors import NotFound, PermissionDenied, ValidationError
-from blog.models import Page, utcnow
+from blog.models import Page, User, utcnow
+from tests.concurrently import at_once
 from tests.factories import PageFactory, UserFactory
 
 
@@ -198,3 +199,14 @@ def test_render_again_renders_stale_pages_and_keeps_their_times(app, db):
     assert db.session.get(Page, stale.id).body_html == "<p><strong>Bold</strong></p>\n"
     assert (stale.updated_at, fresh.updated_at) == times
     assert pages.render_again() == 0
+
+
+def test_admins_writing_pages_of_one_title_at_once_get_numbered_slugs(app, db, admin):
+    admin_id = admin.id
+
+    def write(_) -> str:
+        return _create(db.session.get(User, admin_id), title="About us").slug
+
+    slugs = at_once(app, list(range(4)), write)
+    assert sorted(slugs) == ["about-us", "about-us-2", "about-us-3", "about-us-4"]
+    assert db.session.query(Page).count() == 4
