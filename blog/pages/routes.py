@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BaseConverter, BuildError
 from werkzeug.routing import ValidationError as NoMatch
@@ -127,6 +127,15 @@ def show(slug: str):
     return render_template(
         "pages/show.html", page=page, can_edit=pages.can_manage_pages(current_user)
     )
+
+
+@bp.route("/<page_slug:slug>", methods=["POST", "PUT", "PATCH", "DELETE"])
+def not_writable(slug: str):
+    """Nothing is sent to a page: 405 at a page's address, and 404 where there is none, as
+    at any address the site doesn't serve (not a 405 for a page that doesn't exist). Like
+    every unsafe method, it needs the CSRF token first."""
+    pages.get_page(slug, current_user)
+    abort(405, valid_methods=["GET", "HEAD"])
 
 
 @bp.get("/pages")

@@ -213,6 +213,16 @@ def test_a_reserved_address_still_answers_as_it_did(client):
     assert client.get("/write").status_code == 302  # the post editor, signed out
     assert client.get("/no-such-page").status_code == 404
     assert client.get("/About").status_code == 404
+    assert client.post("/no-such-page").status_code == 404  # as before pages existed
+
+
+def test_nothing_is_sent_to_a_page(client, db):
+    PageFactory(slug="about")
+    for method in ("post", "put", "delete"):
+        response = getattr(client, method)("/about")
+        assert response.status_code == 405, method
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+    assert client.post("/no-such-page").status_code == 404
 
 
 def test_robots_keeps_crawlers_out_of_the_page_editor(client):
