@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import rendering, search, sessions, site_settings, uploads, users
+from blog.domain import pages, rendering, search, sessions, site_settings, uploads, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -138,11 +138,12 @@ def show_settings() -> None:
 
 @blog_cli.command("render-posts")
 def render_posts() -> None:
-    """Render every post and comment again with the current Markdown renderer (bodies are
+    """Render every post, comment and page again with the current Markdown renderer (bodies are
     rendered when saved): after an upgrade that changes it, e.g. to highlight older posts'
     code. Safe to repeat; edit times stay."""
     posts_changed, comments_changed = rendering.render_again()
     click.echo(f"Rendered again: {posts_changed} posts and {comments_changed} comments changed.")
+    click.echo(f"Rendered again: {pages.render_again()} pages changed.")
 
 
 @blog_cli.command("check-deploy")

@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.feeds.routes import bp as feeds_bp
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
+    from blog.pages.routes import bp as pages_bp
     from blog.posts.routes import bp as posts_bp
     from blog.revisions.routes import bp as revisions_bp
     from blog.search.routes import bp as search_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         revisions_bp,
         theme_bp,
         uploads_bp,
+        pages_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

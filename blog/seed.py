@@ -23,7 +23,7 @@ from blog.domain.slugs import SUFFIX_ROOM, private_slug
 from blog.domain.tags import get_or_create_tags
 from blog.extensions import db
 from blog.markdown import render_comment, render_post
-from blog.models import Comment, Post, PostStatus, PostTag, User, favorites, follows, utcnow
+from blog.models import Comment, Page, Post, PostStatus, PostTag, User, favorites, follows, utcnow
 from blog.models.post import SLUG_MAX
 from blog.sql import insert_ignoring_conflicts
 
@@ -214,6 +214,41 @@ def _seed_posts(fake: Faker, author_ids: list[int], wanted: int) -> int:
     return missing
 
 
+ABOUT_PAGE = """This blog is where its authors write about software, craft and whatever else \
+caught their attention this week.
+
+## Who writes here
+
+The authors are listed on every post: follow the ones you like and read them in **Your feed**.
+
+## Get in touch
+
+Leave a comment under any post. Subscribe to the [Atom feed](/feed.atom) to read new posts first.
+"""
+
+
+def _seed_about_page() -> bool:
+    """An About page linked in the navigation, on a blog that has no page yet."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Page)):
+        return False
+    now = utcnow()
+    db.session.add(
+        Page(
+            slug="about",
+            title="About",
+            body=ABOUT_PAGE,
+            body_html=render_post(ABOUT_PAGE),
+            is_published=True,
+            in_navigation=True,
+            navigation_position=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    db.session.commit()
+    return True
+
+
 @click.command("seed")
 @click.option(
     "--users", "user_count", default=10, show_default=True, type=click.IntRange(1, 100_000)
@@ -233,6 +268,8 @@ def seed_command(user_count: int, post_count: int, random_seed: int) -> None:
     author_ids = _seed_users(fake, user_count)
     _seed_follows(random.Random(random_seed), author_ids)
     written = _seed_posts(fake, author_ids, post_count)
+    if _seed_about_page():
+        click.echo("An About page, linked in the navigation.")
     click.echo(
         f"{len(author_ids)} demo authors (password: {DEMO_PASSWORD!r}), {written} new posts."
     )

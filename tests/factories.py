@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from blog.extensions import db
 from blog.markdown import render_comment, render_post
-from blog.models import Comment, Post, PostStatus, PostTag, Tag, User, utcnow
+from blog.models import Comment, Page, Post, PostStatus, PostTag, Tag, User, utcnow
 
 PASSWORD = "correct horse battery"
 # Signing in checks this hash. The app hashes with scrypt, slow on purpose (a tenth of a second
@@ -78,3 +78,16 @@ class CommentFactory(BaseFactory):
     body_html = factory.LazyAttribute(lambda c: render_comment(c.body))
     post = factory.SubFactory(PostFactory)
     author = factory.SubFactory(UserFactory)
+
+
+class PageFactory(BaseFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = factory.Faker("paragraph")
+    body_html = factory.LazyAttribute(lambda p: render_post(p.body))
+    is_published = True
+    in_navigation = False
+    navigation_position = 0

@@ -66,6 +66,8 @@ def test_state_changing_routes_do_not_change_state_on_get(rule):
             "auth.reset_password",
             "posts.new",
             "posts.edit",
+            "pages.new",
+            "pages.edit",
             "users.settings",
             "account.confirm_email",  # a page with a button: mail scanners open links
             "account.undo_email_change",

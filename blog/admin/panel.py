@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 
 from blog.admin.site_settings import SiteSettingsView
@@ -44,4 +45,5 @@ def init_admin(app: Flask) -> Admin:
             setattr(model_view, attribute, template)
         admin.add_view(model_view)
     admin.add_view(SiteSettingsView(name="Settings", endpoint="admin_settings", url="settings"))
+    admin.add_menu_item(MenuLink(name="Pages", endpoint="pages.index"))  # the site's own list
     return admin

@@ -1,4 +1,5 @@
-"""What the sitemap lists: published posts, the pages of tags and of authors, in files of at
+"""What the sitemap lists: published posts, the pages of tags and of authors, published pages
+(About...), in files of at
 most ``per_file`` URLs each.
 
 A million posts make twenty files, and no request reads them all: the index asks one aggregate
@@ -18,9 +19,9 @@ import sqlalchemy as sa
 from blog import caching
 from blog.domain.errors import NotFound
 from blog.extensions import db
-from blog.models import Post, PostTag, Tag, User
+from blog.models import Page, Post, PostTag, Tag, User
 
-KINDS = ("posts", "tags", "authors")
+KINDS = ("posts", "tags", "authors", "pages")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,16 @@ def _authors_in_use():
     )
 
 
-_SOURCES = {"posts": _public_posts_by_id, "tags": _tags_in_use, "authors": _authors_in_use}
+def _published_pages_by_id():
+    return sa.select(Page.id.label("id"), Page.updated_at.label("lastmod")).where(Page.is_published)
+
+
+_SOURCES = {
+    "posts": _public_posts_by_id,
+    "tags": _tags_in_use,
+    "authors": _authors_in_use,
+    "pages": _published_pages_by_id,
+}
 
 
 def chunks(kind: str, per_file: int) -> list[Chunk]:
@@ -95,8 +105,8 @@ def _chunks(kind: str, per_file: int) -> list[Chunk]:
 
 def entries(kind: str, first: int, last: int, per_file: int) -> list[tuple[str, datetime]]:
     """``(name, lastmod)`` for the ids ``first`` to ``last`` of ``kind``: a post's slug, a tag's
-    name, an author's username; at most ``per_file``, whatever range a URL names. A range
-    holding none is :class:`NotFound`."""
+    name, an author's username, a page's slug; at most ``per_file``, whatever range a URL names.
+    A range holding none is :class:`NotFound`."""
     if kind not in _SOURCES or first > last:
         raise NotFound("No such sitemap.", "sitemap")
     if kind == "posts":
@@ -104,6 +114,12 @@ def entries(kind: str, first: int, last: int, per_file: int) -> list[tuple[str, 
             sa.select(Post.slug, _changed_at())
             .where(Post.is_public, Post.id.between(first, last))
             .order_by(Post.id)
+        )
+    elif kind == "pages":
+        statement = (
+            sa.select(Page.slug, Page.updated_at)
+            .where(Page.is_published, Page.id.between(first, last))
+            .order_by(Page.id)
         )
     else:
         model, name, id_column = {

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.extensions import db
-from blog.models import Post, PostRevision, SiteSettings, Upload, User, utcnow
+from blog.models import Page, Post, PostRevision, SiteSettings, Upload, User, utcnow
 from blog.models.post import COVER_IMAGE_MAX
 from blog.uploads.images import CONTENT_TYPES, ImageRefused, process_image
 from blog.uploads.storage import storage
@@ -267,11 +267,12 @@ def clean_cover_image(value: Any) -> str | None:
 
 def _texts_naming_uploads() -> list[sa.Select]:
     """Every column whose text may name an upload: post bodies and covers, kept revisions (a
-    restore must find its images), avatars and the site's logo."""
+    restore must find its images), pages, avatars and the site's logo."""
     return [
         sa.select(Post.body),
         sa.select(Post.cover_image).where(Post.cover_image.is_not(None)),
         sa.select(PostRevision.body),
+        sa.select(Page.body),
         sa.select(User.image_url).where(User.image_url.is_not(None)),
         sa.select(SiteSettings.logo_url).where(SiteSettings.logo_url.is_not(None)),
     ]

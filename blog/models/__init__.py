@@ -1,5 +1,6 @@
 """The data model; import models from here."""
 
+from blog.models.page import Page
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
 from blog.models.revision import PostRevision
 from blog.models.sign_in import SignIn
@@ -11,6 +12,7 @@ from blog.models.user import User, follows
 
 __all__ = [
     "Comment",
+    "Page",
     "Post",
     "PostRevision",
     "PostStatus",

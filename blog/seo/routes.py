@@ -23,6 +23,7 @@ ENTRY_ENDPOINTS = {
     "posts": ("posts.show", "slug"),
     "tags": ("main.tag", "name"),
     "authors": ("users.profile", "username"),
+    "pages": ("pages.show", "slug"),
 }
 DISALLOWED = (
     "/admin/",
@@ -35,6 +36,7 @@ DISALLOWED = (
     "/reset-password",
     "/email/",
     "/api/",
+    "/pages/",
 )
 """Pages of an account, of the editor, of search results and of the API: nothing to index. The
 signed-in reader's ``/feed`` is not named: robots rules match by prefix, so it would keep
@@ -76,7 +78,7 @@ def sitemap_index():
     return _xml(root, newest)
 
 
-@bp.get("/sitemaps/<any(posts, tags, authors):kind>-<int:first>-<int:last>.xml")
+@bp.get("/sitemaps/<any(posts, tags, authors, pages):kind>-<int:first>-<int:last>.xml")
 def sitemap(kind: str, first: int, last: int):
     endpoint, argument = ENTRY_ENDPOINTS[kind]
     root = ET.Element("urlset", xmlns=NAMESPACE)

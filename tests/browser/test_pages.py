@@ -43,6 +43,7 @@ def test_every_page_runs_without_errors_or_blocked_code(content, new_page, page_
     visit(reader, "/no-such-page", 404, "anonymous")
     visit(reader, "/posts/no-such-post", 404, "anonymous")
     visit(reader, "/api/docs", who="anonymous")
+    visit(reader, "/about", who="anonymous")  # the seeded About page
 
     # An author.
     author = new_page()
@@ -84,6 +85,8 @@ def test_every_page_runs_without_errors_or_blocked_code(content, new_page, page_
     visit(admin, "/admin/posts/?search=the", who="admin")
     visit(admin, "/admin/posts/?flt0_0=draft", who="admin")
     visit(admin, "/admin/users/?flt0_0=1&flt1_3=1", who="admin")
+    for path in ("/pages", "/pages/new", "/pages/about/edit", "/about"):
+        visit(admin, path, who="admin")
 
     assert {page: found for page, found in problems.items() if found} == {}
     assert len(problems) >= 30

@@ -157,14 +157,19 @@ def test_admins_list_everyones_images_and_others_only_their_own(author, send, cl
     assert "No images yet" in client.get("/settings/images").data.decode()
 
 
-def test_an_image_only_a_kept_revision_or_the_logo_names_is_kept(author, send, db):
-    in_revision, logo = (send(images.png(size=(s, 90))).json["upload"]["url"] for s in (90, 91))
+def test_an_image_only_a_kept_revision_a_page_or_the_logo_names_is_kept(author, send, db):
+    sizes = (90, 91, 92)
+    in_revision, logo, in_page = (
+        send(images.png(size=(s, 90))).json["upload"]["url"] for s in sizes
+    )
     post = factories.PostFactory(author=author, body=f"![]({in_revision})")
     posts.update_post(post, author, {"body": "The image is gone from the text."})
     db.session.add(SiteSettings(id=SITE_SETTINGS_ID, logo_url=logo))
+    page = factories.PageFactory(body=f"![]({in_page})")
     db.session.commit()
     assert uploads.prune_unused(timedelta(0)) == []
     db.session.query(PostRevision).delete()
     db.session.get(SiteSettings, SITE_SETTINGS_ID).logo_url = None
+    db.session.delete(page)
     db.session.commit()
-    assert len(uploads.prune_unused(timedelta(0))) == 2
+    assert len(uploads.prune_unused(timedelta(0))) == 3
