@@ -188,3 +188,28 @@ def test_signed_out_mid_edit_asks_to_sign_in_and_then_saves(
     ]
     # The old token (after signing in again) and a check of the sign-in before it: handled.
     assert failed_requests(page_problems, 400, 401) == []
+
+
+def test_an_autosave_never_overwrites_what_another_tab_saved(
+    live_server, new_page, page_problems, database
+):
+    first = new_page()
+    register(first, live_server.url, "two-tabs", PASSWORD)
+    write_new(first, live_server.url, "Edited in two tabs", "Opening line.")
+    expect(first.locator(".editor-status")).to_have_text(SAVED)
+    second = first.context.new_page()
+    second.goto(first.url)
+
+    with autosave_answer(second) as answer:
+        second.get_by_label("Body").press("Control+End")
+        second.get_by_label("Body").press_sequentially(" From the second tab.")
+    assert answer.value.status == 200
+    first.get_by_label("Body").press("Control+End")
+    first.get_by_label("Body").press_sequentially(" From the first tab.")
+    expect(first.locator(".editor-status")).to_contain_text(
+        "Not saved: This post was saved elsewhere"
+    )
+    expect(first.get_by_label("Body")).to_have_value("Opening line. From the first tab.")
+    [row] = posts_titled(database, "Edited in two tabs")
+    assert row.body == "Opening line. From the second tab."
+    assert failed_requests(page_problems, 409) == []

@@ -285,6 +285,8 @@
       }
       if (response.status === 401) {
         this.askToSignIn(data.sign_in_url);
+      } else if (response.ok) {
+        this.signedOut = false;
       }
       const retryAfter = Number(response.headers.get("Retry-After")) || 30;
       return { status: response.status, data, retryAfter };
@@ -336,8 +338,10 @@
       if (!signedIn) {
         return;
       }
-      this.signedOut = false;
-      this.setStatus("Signed in again.");
+      if (this.signedOut) {
+        this.signedOut = false;
+        this.setStatus("Signed in again.");
+      }
       this.previewed = null;
       this.preview();
       if (this.form.dataset.autosaveUrl && this.fields().toString() !== this.savedSnapshot) {
