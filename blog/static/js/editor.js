@@ -92,10 +92,14 @@
 
     // ---- The page: preview pane, tabs, count and status ----
 
+    /** Everything is put around the form, never the form moved: a field being typed in keeps
+     * its focus (and its keystrokes) while the page is enhanced. */
     buildLayout() {
       const form = this.form;
       form.id = form.id || "editor-form";
-      this.workspace = make("div", { class: "editor-workspace", "data-tab": "write" });
+      this.workspace = form.parentElement;
+      this.workspace.classList.add("editor-workspace");
+      this.workspace.dataset.tab = "write";
       this.tabs = make("div", { class: "editor-tabs", role: "tablist", "aria-label": "View" });
       this.pane = make("section", {
         class: "live-preview",
@@ -123,9 +127,8 @@
         tab.addEventListener("click", () => this.showTab(name));
         this.tabs.append(tab);
       }
-      form.before(this.workspace);
-      this.workspace.append(this.tabs, form, this.pane);
-      form.closest(".editor")?.classList.add("has-live-preview");
+      form.before(this.tabs);
+      form.after(this.pane);
 
       this.count = make("span", { class: "editor-count" });
       this.status = make("span", { class: "editor-status", role: "status" });
