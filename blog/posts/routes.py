@@ -174,15 +174,16 @@ def _for_the_editor(view):
     return csrf.exempt(checked)
 
 
-def _refused(error: ValidationError, status: int = 422, form: PostForm | None = None):
-    """The domain's messages per field, and as one sentence for the editor to show."""
-    labels = {name: field.label.text for name, field in (form._fields if form else {}).items()}
+def _refused(error: ValidationError, form: PostForm):
+    """422: the domain's messages per field, and in sentences (with the form's labels) for the
+    editor to show."""
+    labels = {field.name: field.label.text for field in form}
     sentences = [
         f"{labels.get(name, name.replace('_', ' ').capitalize())} {message}"
         for name, messages in error.errors.items()
         for message in messages
     ]
-    return jsonify(errors=error.errors, message=". ".join(sentences) + "."), status
+    return jsonify(errors=error.errors, message=". ".join(sentences) + "."), 422
 
 
 def _not_saved(error: DomainError, field: str):
@@ -205,7 +206,7 @@ def live_preview():
     try:
         html = posts.preview(request.form.get("body", ""))
     except ValidationError as error:
-        return _refused(error, form=PostForm(meta={"csrf": False}))
+        return _refused(error, PostForm(meta={"csrf": False}))
     return jsonify(html=html)
 
 
@@ -225,7 +226,7 @@ def autosave_new():
     try:
         post = drafts.create_draft(current_user, form.fields_for_domain())
     except ValidationError as error:
-        return _refused(error, form=form)
+        return _refused(error, form)
     return _autosaved(post, 201)
 
 
@@ -246,5 +247,5 @@ def autosave(slug: str):
     except drafts.EditConflict as error:
         return _not_saved(error, "updated_at")
     except ValidationError as error:
-        return _refused(error, form=form)
+        return _refused(error, form)
     return _autosaved(post)
