@@ -78,6 +78,7 @@ class Config:
     RATELIMIT_API_WRITES_ACCOUNT = "60 per minute"
     RATELIMIT_PASSWORD_RESET = "10 per hour"
     RATELIMIT_PASSWORD_RESET_ACCOUNT = "3 per hour"
+    RATELIMIT_EDITOR = "120 per minute"
     API_TOKEN_DAYS = 30
     SITE_URL = ""
     MAIL_SERVER = ""

@@ -83,6 +83,11 @@ password_reset_per_account = limiter.shared_limit(
     methods=["POST"],
 )
 
+editor_requests = limiter.limit(
+    _setting("RATELIMIT_EDITOR"), key_func=signed_in_account, methods=["POST"]
+)
+"""The editor's live previews and autosaves, per account (each route counted apart)."""
+
 
 def api_profile_change_per_account(account: Callable[[], str]):
     """Profile and password changes through the API, counted per ``account`` key."""

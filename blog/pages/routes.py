@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BaseConverter, BuildError
+from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as NoMatch
 
 from blog.domain import pages, posts
@@ -14,9 +14,6 @@ from blog.forms import attach_errors
 from blog.pages.forms import PageForm
 
 bp = Blueprint("pages", __name__, template_folder="templates")
-
-PREVIEW_ENDPOINT = "posts.preview"
-"""The live preview's endpoint (the post editor's, which renders with the same renderer)."""
 
 SAVED = {
     (False, False): "Draft saved.",
@@ -92,12 +89,6 @@ def page_metadata(page) -> dict:
     }
 
 
-def _preview_url() -> str | None:
-    try:
-        return url_for(PREVIEW_ENDPOINT)
-    except BuildError:
-        return None
-
 
 def _render_editor(form: PageForm, page=None, preview_html: str | None = None):
     status = 422 if form.errors or form.form_errors else 200
@@ -107,7 +98,6 @@ def _render_editor(form: PageForm, page=None, preview_html: str | None = None):
         page=page,
         post=None,
         preview_html=preview_html,
-        preview_url=_preview_url(),
     )
     return html, status
 

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+import functools
 
-from blog.domain import posts, queries, social
-from blog.domain.errors import PermissionDenied, ValidationError
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, generate_csrf
+
+from blog import limits
+from blog.domain import drafts, posts, queries, social
+from blog.domain.errors import DomainError, PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
+from blog.extensions import csrf
 from blog.forms import attach_errors
 from blog.posts.forms import PostForm
 from blog.posts.post_page import render_post_page
@@ -151,3 +165,112 @@ def _editable(slug: str):
     if not can_edit_post(current_user, post):
         raise PermissionDenied("Only the author or an admin can change this post.", "post")
     return post
+
+
+# ---- The editor's live preview and autosave: JSON for blog/static/js/editor.js ----
+
+SIGNED_OUT = "You're signed out: sign in again (in a new tab), then save."
+STALE_TOKEN = "The form expired or was sent from elsewhere. Please try again."
+
+
+def _for_the_editor(view):
+    """A JSON endpoint of the editor: 401 JSON when signed out (a redirect to the sign-in page
+    would be followed by fetch and read as the answer), then the CSRF check, answered 400 as
+    everywhere but with ``errors.csrf``, so the editor knows to fetch a fresh token (signing in
+    again starts a new session, which the page's token doesn't belong to).
+
+    The check comes after the sign-in's on purpose: a browser whose session is gone fails both,
+    and the editor must be told to sign in, not to retry."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        if not current_user.is_authenticated:
+            body = {"errors": {"session": [SIGNED_OUT]}, "sign_in_url": url_for("auth.login")}
+            return jsonify(body), 401
+        if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
+            try:
+                csrf.protect()
+            except CSRFError:
+                return jsonify(errors={"csrf": [STALE_TOKEN]}, message=STALE_TOKEN), 400
+        response = current_app.make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return csrf.exempt(checked)
+
+
+def _refused(error: ValidationError, form: PostForm):
+    """422: the domain's messages per field, and in sentences (with the form's labels) for the
+    editor to show."""
+    labels = {field.name: field.label.text for field in form}
+    sentences = [
+        f"{labels.get(name, name.replace('_', ' ').capitalize())} {message}"
+        for name, messages in error.errors.items()
+        for message in messages
+    ]
+    return jsonify(errors=error.errors, message=". ".join(sentences) + "."), 422
+
+
+def _not_saved(error: DomainError, field: str):
+    return jsonify(errors={field: [str(error)]}, message=str(error)), 409
+
+
+def _autosaved(post, status: int = 200):
+    return jsonify(
+        updated_at=drafts.version(post),
+        edit_url=url_for("posts.edit", slug=post.slug),
+        autosave_url=url_for("posts.autosave", slug=post.slug),
+    ), status
+
+
+@bp.post("/preview")
+@_for_the_editor
+@limits.editor_requests
+def live_preview():
+    """The body (form field ``body``) as the post page would show it: ``{"html": ...}``."""
+    try:
+        html = posts.preview(request.form.get("body", ""))
+    except ValidationError as error:
+        return _refused(error, PostForm(meta={"csrf": False}))
+    return jsonify(html=html)
+
+
+@bp.get("/editor/token")
+@_for_the_editor
+def editor_token():
+    """A CSRF token for this session: the editor's after signing in again in another tab."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.post("/write/autosave")
+@_for_the_editor
+@limits.editor_requests
+def autosave_new():
+    """The first autosave of a new post makes it a draft (201), whose addresses are returned."""
+    form = PostForm(meta={"csrf": False})
+    try:
+        post = drafts.create_draft(current_user, form.fields_for_domain())
+    except ValidationError as error:
+        return _refused(error, form)
+    return _autosaved(post, 201)
+
+
+@bp.post("/posts/<slug>/autosave")
+@_for_the_editor
+@limits.editor_requests
+def autosave(slug: str):
+    """The draft's fields as the editor has them, if the draft is still the version the editor
+    last saw (form field ``updated_at``): 409 if it changed since, or is published."""
+    post = _editable(slug)
+    form = PostForm(obj=post, tags=", ".join(post.tag_names), meta={"csrf": False})
+    try:
+        post = drafts.autosave(
+            post, current_user, form.fields_for_domain(), request.form.get("updated_at")
+        )
+    except drafts.NotAutosaved as error:
+        return _not_saved(error, "post")
+    except drafts.EditConflict as error:
+        return _not_saved(error, "updated_at")
+    except ValidationError as error:
+        return _refused(error, form)
+    return _autosaved(post)

@@ -49,7 +49,9 @@
       data.append("file", file);
       const request = new XMLHttpRequest();  // fetch() can't report upload progress
       request.open("POST", tools.dataset.uploadUrl);
-      request.setRequestHeader("X-CSRFToken", tools.dataset.csrfToken);
+      // The form's token, which the editor renews after the author signs in again.
+      const formToken = tools.closest("form")?.querySelector("input[name=csrf_token]");
+      request.setRequestHeader("X-CSRFToken", formToken ? formToken.value : tools.dataset.csrfToken);
       request.setRequestHeader("Accept", "application/json");
       request.upload.addEventListener("progress", (event) => {
         if (event.lengthComputable) {
