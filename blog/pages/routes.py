@@ -89,7 +89,6 @@ def page_metadata(page) -> dict:
     }
 
 
-
 def _render_editor(form: PageForm, page=None, preview_html: str | None = None):
     status = 422 if form.errors or form.form_errors else 200
     html = render_template(
