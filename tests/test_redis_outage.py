@@ -22,7 +22,7 @@ from tests.servers import _not_run, free_port
 
 LIMITER_GONE = "WARNING flask-limiter: Rate limit storage unreachable - falling back to in-memory"
 LIMITER_BACK = "INFO flask-limiter: Rate limit storage recovered"
-CACHE_GONE = "WARNING blog: cache read of popular-tags:20 failed: ConnectionError; pages are"
+CACHE_GONE = "WARNING blog: cache read of "  # of whichever key a page reads first
 CACHE_BACK = "INFO blog: cache answers again"
 
 

@@ -129,7 +129,7 @@ def test_a_position_must_be_a_whole_number(admin, position):
 
 def test_the_body_is_rendered_and_sanitised_like_a_post(admin):
     page = _create(admin, body="# Hi\n\n<script>alert(1)</script> [x](javascript:alert(1))")
-    assert "<h1>Hi</h1>" in page.body_html
+    assert '<h1 id="h-hi">Hi</h1>' in page.body_html
     assert "<script>" not in page.body_html and "&lt;script&gt;" in page.body_html
     assert "href" not in page.body_html
 

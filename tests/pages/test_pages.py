@@ -51,7 +51,7 @@ def test_an_admin_writes_a_page_that_readers_find_at_its_address(as_admin, clien
     assert page.is_published and page.in_navigation and page.author.username == "boss"
     client.post("/logout")
     html = client.get("/about").get_data(as_text=True)
-    assert "<h2>More</h2>" in html and f"I write about {UNIQUE} things." in html
+    assert '<h2 id="h-more">More</h2>' in html and f"I write about {UNIQUE} things." in html
     assert "<title>About · Blog</title>" in html
     assert f'<meta name="description" content="I write about {UNIQUE} things.">' in html
     assert '<link rel="canonical" href="http://localhost/about">' in html
@@ -73,7 +73,7 @@ def test_the_editor_looks_like_the_post_editor_and_uses_the_same_live_preview(as
 def test_preview_renders_without_saving(as_admin, db):
     response = _write(as_admin, publish="", preview="Preview", body="# Hello *there*")
     assert response.status_code == 200
-    assert "<h1>Hello <em>there</em></h1>" in response.get_data(as_text=True)
+    assert '<h1 id="h-hello-there">Hello <em>there</em></h1>' in response.get_data(as_text=True)
     assert db.session.query(Page).count() == 0
 
 
@@ -240,7 +240,7 @@ def test_a_page_view_runs_a_fixed_number_of_statements(client, db, count_stateme
     few = statements()
     for n in range(10):
         PageFactory(title=f"Linked {n}", in_navigation=True, navigation_position=n)
-    assert statements() == few == 2  # the page, the navigation's pages
+    assert statements() == few == 3  # the site settings with the version, the page, the navigation
 
 
 def _statements_on_pages(client, path: str) -> tuple[int, str]:
