@@ -105,7 +105,7 @@ class Config:
     UPLOAD_STORAGE = "local"
     UPLOAD_FOLDER = ""  # empty: instance/uploads
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    UPLOAD_MAX_PIXELS = 40_000_000
+    UPLOAD_MAX_PIXELS = 25_000_000  # decoded in RGBA: about 100 MB, and a few copies while scaled
     UPLOAD_MAX_DIMENSION = 3200
     UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024
     UPLOAD_PUBLIC_URL = ""

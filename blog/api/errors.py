@@ -15,9 +15,8 @@ from blog.domain.errors import (
 )
 
 SUBJECTS = {"post": "article", "author": "profile"}
-API_FIELDS = {
-    "cover_image": "image"
-}  # the API's names for the domain's fields  # the API's names for the domain's things
+API_FIELDS = {"cover_image": "image", "publish_at": "publishAt"}
+"""The API's names for the domain's fields."""
 MESSAGES = {
     "missing": "is missing",
     "string_type": "must be a string",

@@ -83,6 +83,8 @@ def save_upload(owner: User, stream: BinaryIO | None) -> Upload:
     """Take the image in ``stream`` for ``owner``, or a :class:`ValidationError` on ``file``."""
     if stream is None:
         raise ValidationError.single("file", "is missing: send an image in the field 'file'")
+    if not hasattr(stream, "read"):  # a text field named "file", not a file
+        raise ValidationError.single("file", "must be a file (a multipart part with a filename)")
     config = current_app.config
     _, content_hash = measure(stream, config["UPLOAD_MAX_BYTES"])
     existing = _existing(owner, content_hash)

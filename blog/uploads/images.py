@@ -141,11 +141,22 @@ def _encode(image: Image.Image, format_name: str) -> bytes:
     return buffer.getvalue()
 
 
-def _still(image: Image.Image, max_dimension: int) -> ProcessedImage:
+def _shrunk(image: Image.Image, max_dimension: int) -> Image.Image:
+    """``image`` decoded and, when larger, scaled down to ``max_dimension`` at once, before any
+    full-size copy is made: a 40-megapixel PNG of one colour is a few hundred bytes to send,
+    and each full-size copy of it in RGBA is 160 MB."""
     if image.format == "JPEG":
         image.draft("RGB", (max_dimension, max_dimension))  # decode big JPEGs at a lower scale
+    if image.mode in ("1", "P"):  # palette images resize only by nearest neighbour
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    if max(image.size) > max_dimension:
+        image.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image
+
+
+def _still(image: Image.Image, max_dimension: int) -> ProcessedImage:
     format_name = image.format
-    oriented = ImageOps.exif_transpose(image)
+    oriented = ImageOps.exif_transpose(_shrunk(image, max_dimension))
     mode = "RGBA" if _has_alpha(oriented) and format_name != "JPEG" else "RGB"
     clean = _clean_copy(oriented, mode)
     size = _bounded_size(*clean.size, max_dimension)

@@ -24,6 +24,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from blog import limits
 from blog.domain import uploads
 from blog.domain.errors import PermissionDenied, ValidationError
 from blog.extensions import db
@@ -92,6 +93,7 @@ def upload_answer(upload, url: str) -> dict:
 
 @bp.post("/uploads")
 @streams_upload
+@limits.editor_requests
 def create():
     """For the editor's fetch: 201 with the upload, or 4xx ``{"errors": {"file": [...]}}``."""
     if not current_user.is_authenticated:
@@ -155,6 +157,7 @@ def delete(key: str):
 @bp.post("/settings/avatar")
 @login_required
 @streams_upload
+@limits.editor_requests
 def avatar():
     """An avatar from a picture: uploaded as any image, and its smallest copy becomes the
     profile's image (the URL field on the settings page stays for pictures elsewhere)."""

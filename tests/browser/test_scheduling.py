@@ -32,7 +32,6 @@ def test_a_post_scheduled_in_the_browsers_time_zone(live_server, browser, page_p
             hour=9, minute=30, second=0, microsecond=0
         )
         author.get_by_label("Publish at").fill(when.strftime("%Y-%m-%dT%H:%M"))
-        author.screenshot(path="/tmp/sched-editor.png", full_page=True)
         author.get_by_role("button", name="Schedule", exact=True).click()
 
         notice = author.locator(".notice-scheduled")
@@ -50,11 +49,9 @@ def test_a_post_scheduled_in_the_browsers_time_zone(live_server, browser, page_p
         badge = author.locator(".badge-scheduled")
         expect(badge).to_contain_text("Scheduled for")
         expect(badge.locator("time")).to_contain_text("09:30")
-        author.screenshot(path="/tmp/sched-profile.png")
         author.goto(post_url)
         author.get_by_role("link", name="Edit", exact=True).click()
         expect(author.get_by_label("Publish at")).to_have_value(when.strftime("%Y-%m-%dT%H:%M"))
-        author.screenshot(path="/tmp/sched-editor-scheduled.png", full_page=True)
         author.get_by_role("button", name="Publish now").click()
         assert reader.goto(post_url).status == 200
     finally:

@@ -75,7 +75,6 @@ def test_images_from_the_editor(live_server, new_page, page_problems):
     cover = page.get_by_label("Cover image")
     expect(cover).to_have_value(re.compile(r"^/uploads/[0-9a-f]{24}-1800\.jpg$"))
     expect(page.locator("[data-cover-preview]")).to_be_visible()
-    page.screenshot(path="/tmp/uploads-editor.png", full_page=True)
 
     page.get_by_role("button", name="Publish").click()
     first = page.locator(".prose img").first
@@ -86,9 +85,7 @@ def test_images_from_the_editor(live_server, new_page, page_problems):
     expect(page.locator(".prose img")).to_have_count(3)
     expect(page.locator("figure.cover-post img")).to_have_js_property("complete", True)
     assert page.locator("figure.cover-post img").evaluate("img => img.naturalWidth") > 0
-    page.screenshot(path="/tmp/uploads-post.png")
 
     page.goto(url + "/")
     card_cover = page.locator(".card .cover-card img").first
     expect(card_cover).to_have_attribute("srcset", re.compile(r"-960\.webp 960w"))
-    page.screenshot(path="/tmp/uploads-home.png")

@@ -49,6 +49,15 @@ def test_refusals_in_the_api_error_shape(signed_up, settings):
     assert far.status_code == 413 and "too large" in far.json["errors"]["file"][0]
 
 
+def test_a_text_field_named_file_is_refused_not_a_500(signed_up, db):
+    sent = signed_up.post(
+        "/uploads", data={"file": "not a file"}, content_type="multipart/form-data"
+    )
+    assert sent.status_code == 422
+    assert sent.json["errors"]["file"] == ["must be a file (a multipart part with a filename)"]
+    assert db.session.query(Upload).count() == 0
+
+
 def test_the_document_marks_uploads_and_image_as_extensions(api):
     document = api.get("/openapi.json").json
     assert "x-extension" in document["paths"]["/api/uploads"]["post"]

@@ -13,7 +13,7 @@
 //   to its draft's addresses.
 // - A word count and reading time under the body; Ctrl/Cmd+S saves now (an autosave, or the
 //   button marked data-editor-save).
-// - The text kept in this browser (localStorage, per form address) until it is saved, and put
+// - The text kept in this browser (localStorage, per account and form address) until it is saved, and put
 //   back with a notice when the page is opened again.
 // - A 401 (signed out) asks to sign in again in a new tab (data-sign-in-url); a 400 with
 //   errors.csrf fetches a fresh token from data-token-url (signing in starts a new session,
@@ -481,8 +481,11 @@
 
     // ---- Kept in this browser ----
 
+    /** Per account and form address: another account signing in on this browser never gets
+     *  the text back. */
     storageKey() {
-      return STORAGE_PREFIX + new URL(this.form.action, window.location.href).pathname;
+      const account = this.form.dataset.account || "";
+      return `${STORAGE_PREFIX}${account}:${new URL(this.form.action, window.location.href).pathname}`;
     }
 
     /** Keep the text while it differs from what the server has; forget it once saved. */
