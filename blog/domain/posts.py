@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from blog.domain import revisions, scheduling
-from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.errors import NotFound, PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
 from blog.domain.rows import take_turns
 from blog.domain.slugs import is_private_slug, private_slug, unique_slug
@@ -18,7 +18,7 @@ from blog.domain.text import clean_text, collect
 from blog.domain.uploads import clean_cover_image
 from blog.extensions import db
 from blog.markdown import MARKUP_MAX, markup_weight, render_post
-from blog.models import Post, PostStatus, PostTag, User, utcnow
+from blog.models import Post, PostRevision, PostStatus, PostTag, User, utcnow
 from blog.models.post import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX
 
 SLUG_ATTEMPTS = 3
@@ -251,3 +251,24 @@ def publish_post(post: Post, user: User) -> None:
 
 def unpublish_post(post: Post, user: User) -> None:
     update_post(post, user, {"publish": False})
+
+
+def restore_revision(post: Post, revision: PostRevision, user: User | None) -> bool:
+    """Make ``revision`` the post's title, description, body and tags again, as a save by
+    ``user`` (so the version it replaces is kept as a revision). Slug and publication stay.
+    False when there was nothing to change. Raises the save's own errors: a tag or a body that
+    today's rules refuse is a :class:`~blog.domain.errors.ValidationError`."""
+    if not can_edit_post(user, post):
+        raise PermissionDenied("Only the author or an admin can see this post's history.", "post")
+    if revision.post_id != post.id:
+        raise NotFound("No such revision of this post.", "revision")
+    if revisions.is_current(revision, post):
+        return False
+    fields = {
+        "title": revision.title,
+        "description": revision.description,
+        "body": revision.body,
+        "tags": revision.tag_names,
+    }
+    update_post(post, user, fields)
+    return True

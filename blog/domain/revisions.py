@@ -1,4 +1,4 @@
-"""Revisions: the earlier versions of a post, what changed since, and putting one back.
+"""Revisions: the earlier versions of a post and what changed since.
 
 Every save that changes a post's title, description, body or tags keeps the version it replaces
 (:func:`keep`, which :func:`blog.domain.posts.update_post` calls in the save's own transaction),
@@ -11,10 +11,10 @@ would push every real one out. An autosave keeps a revision only when the post's
 older than :data:`AUTOSAVE_INTERVAL`, or was kept by a deliberate save (so what the author last
 saved on purpose is never overwritten unrecorded).
 
-Restoring a revision is a save like any other (:func:`restore`): the version it replaces becomes
-a revision in turn, so a restore can be undone; the slug and the publication state stay, and the
-tags go through the usual tag rules. Only those who may edit the post (its author, admins) see
-its revisions, and only through these functions.
+Restoring a revision is a save like any other (:func:`blog.domain.posts.restore_revision`):
+the version it replaces becomes a revision in turn, so a restore can be undone; the slug and the
+publication state stay, and the tags go through the usual tag rules. Only those who may edit
+the post (its author, admins) see its revisions, and only through these functions.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from blog.domain import posts
 from blog.domain.diffs import BodyHunk, body_diff, line_changes
 from blog.domain.errors import NotFound, PermissionDenied
 from blog.domain.permissions import can_edit_post
@@ -234,23 +233,3 @@ def diff(before: Version, after: Version) -> RevisionDiff:
 def is_current(revision: PostRevision, post: Post) -> bool:
     """Whether the post reads as ``revision`` does already (restoring it would change nothing)."""
     return not summarise(revision, post).fields
-
-
-def restore(post: Post, revision: PostRevision, user: User | None) -> bool:
-    """Make ``revision`` the post's title, description, body and tags again, as a save by
-    ``user`` (so the version it replaces is kept as a revision). Slug and publication stay.
-    False when there was nothing to change. Raises the save's own errors: a tag or a body that
-    today's rules refuse is a :class:`~blog.domain.errors.ValidationError`."""
-    _check_may_see(user, post)
-    if revision.post_id != post.id:
-        raise NotFound("No such revision of this post.", "revision")
-    if is_current(revision, post):
-        return False
-    fields = {
-        "title": revision.title,
-        "description": revision.description,
-        "body": revision.body,
-        "tags": revision.tag_names,
-    }
-    posts.update_post(post, user, fields)
-    return True

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from blog.domain import queries, revisions
+from blog.domain import posts, queries, revisions
 from blog.domain.errors import ValidationError
 from blog.domain.permissions import can_view_post
 from blog.markdown import render_post
@@ -63,7 +63,7 @@ def restore(slug: str, revision_id: str):
     post = _post(slug)
     revision = revisions.get_revision(post, revision_id, current_user)
     try:
-        restored = revisions.restore(post, revision, current_user)
+        restored = posts.restore_revision(post, revision, current_user)
     except ValidationError as error:
         problems = "; ".join(
             f"{FIELD_NAMES.get(name, name)}: {message}"

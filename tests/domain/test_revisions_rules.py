@@ -166,7 +166,7 @@ def test_restoring_brings_back_the_version_and_keeps_the_one_it_replaces(post, a
         {"title": "Second", "description": "Second summary", "body": "New", "tags": ["z"]},
     )
     [first] = stored(post)
-    assert revisions.restore(post, first, author) is True
+    assert posts.restore_revision(post, first, author) is True
     assert (post.title, post.description, post.body, post.tag_names) == (
         "First title",
         "First summary",
@@ -176,7 +176,7 @@ def test_restoring_brings_back_the_version_and_keeps_the_one_it_replaces(post, a
     newest = stored(post)[0]
     assert (newest.title, newest.body, newest.tag_names) == ("Second", "New", ["z"])
     # ...so the restore itself can be undone:
-    revisions.restore(post, newest, author)
+    posts.restore_revision(post, newest, author)
     assert (post.title, post.body, post.tag_names) == ("Second", "New", ["z"])
 
 
@@ -185,7 +185,7 @@ def test_restoring_keeps_the_slug_and_the_publication(author):
     slug, published_at = post.slug, post.published_at
     posts.update_post(post, author, {"title": "Renamed"})
     posts.unpublish_post(post, author)
-    revisions.restore(post, stored(post)[0], author)
+    posts.restore_revision(post, stored(post)[0], author)
     assert post.title == "Public"
     assert post.slug == slug and post.published_at == published_at
     assert post.status is PostStatus.DRAFT
@@ -198,7 +198,7 @@ def test_restoring_the_current_version_changes_nothing(post, author):
     older = stored(post)[1]
     assert revisions.is_current(older, post)
     updated_at = post.updated_at
-    assert revisions.restore(post, older, author) is False
+    assert posts.restore_revision(post, older, author) is False
     assert post.updated_at == updated_at
     assert len(stored(post)) == 2
     assert not revisions.is_current(same, post)
@@ -209,7 +209,7 @@ def test_restored_tags_go_through_the_tag_rules(post, author):
     revision = stored(post)[0]
     revision.tag_names = ["Mixed  Case", "mixed case", "ok"]
     db.session.commit()
-    revisions.restore(post, revision, author)
+    posts.restore_revision(post, revision, author)
     assert post.tag_names == ["mixed case", "ok"]
 
 
@@ -219,7 +219,7 @@ def test_a_version_todays_rules_refuse_is_not_restored(post, author):
     revision.tag_names = ["no/slashes"]
     db.session.commit()
     with pytest.raises(ValidationError):
-        revisions.restore(post, revision, author)
+        posts.restore_revision(post, revision, author)
     db.session.rollback()
     assert post.body == "Fine"
 
@@ -269,11 +269,11 @@ def test_only_the_author_or_an_admin_sees_and_restores_a_posts_history(post, aut
         with pytest.raises(PermissionDenied):
             revisions.get_revision(post, revision.id, user)
         with pytest.raises(PermissionDenied):
-            revisions.restore(post, revision, user)
+            posts.restore_revision(post, revision, user)
     assert post.body == "Changed"
     admin = UserFactory(username="admin", is_admin=True)
     assert [e.revision.id for e in revisions.history(post, admin)] == [revision.id]
-    assert revisions.restore(post, revision, admin) is True
+    assert posts.restore_revision(post, revision, admin) is True
     assert stored(post)[0].editor_id == admin.id
 
 
@@ -291,7 +291,7 @@ def test_a_revision_of_another_post_is_not_found_through_this_one(post, author):
     with pytest.raises(NotFound):
         revisions.get_revision(post, revision.id, author)
     with pytest.raises(NotFound):
-        revisions.restore(post, revision, author)
+        posts.restore_revision(post, revision, author)
 
 
 def test_deleting_a_post_deletes_its_revisions(post, author):
