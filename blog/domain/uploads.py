@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied, ValidationError
@@ -228,8 +228,8 @@ def lookup(keys: set[str]) -> dict[str, Upload]:
 
 
 def name_in_url(url: str | None) -> str | None:
-    """The stored file a URL names, when it is one of ours (``/uploads/<name>``, on this site,
-    ``SITE_URL`` or ``UPLOAD_PUBLIC_URL``), else None."""
+    """The stored file a URL names, when it is one of ours (``/uploads/<name>``, on this site's
+    host or at ``UPLOAD_PUBLIC_URL``), else None."""
     if not url:
         return None
     public = current_app.config["UPLOAD_PUBLIC_URL"].rstrip("/")
@@ -237,11 +237,17 @@ def name_in_url(url: str | None) -> str | None:
         name = url[len(public) + 1 :]
         return name if VARIANT_NAME.fullmatch(name) else None
     parts = urlsplit(url)
-    site = urlsplit(current_app.config["SITE_URL"])
-    if parts.netloc and parts.netloc != site.netloc:
+    if parts.netloc and parts.netloc != _site_host():
         return None
     match = UPLOAD_PATH.fullmatch(parts.path)
     return match["name"] if match and not parts.query else None
+
+
+def _site_host() -> str:
+    """This site's host: ``SITE_URL``'s, else the request's (the host :func:`absolute_url_of`
+    gives API clients when ``SITE_URL`` is unset)."""
+    site = urlsplit(current_app.config["SITE_URL"]).netloc
+    return site or (request.host if has_request_context() else "")
 
 
 def clean_cover_image(value: Any) -> str | None:

@@ -58,6 +58,16 @@ def test_a_text_field_named_file_is_refused_not_a_500(signed_up, db):
     assert db.session.query(Upload).count() == 0
 
 
+def test_an_uploaded_images_address_in_an_article_is_described_for_the_browser(signed_up, db):
+    """The API answers absolute addresses (the request's host, SITE_URL being unset here): an
+    article naming one still gets the image's srcset, width and height."""
+    url = upload(signed_up, images.png(size=(1000, 500))).json["upload"]["url"]
+    assert url.startswith("http://localhost/uploads/")
+    signed_up.write(body=f"![A chart]({url})")
+    body_html = db.session.query(Post).one().body_html
+    assert 'width="1000" height="500"' in body_html and "srcset=" in body_html
+
+
 def test_the_document_marks_uploads_and_image_as_extensions(api):
     document = api.get("/openapi.json").json
     assert "x-extension" in document["paths"]["/api/uploads"]["post"]
