@@ -66,12 +66,14 @@ def responsive_images(html: str) -> str:
 
 
 def cover_image(url: str | None) -> dict | None:
-    """What a cover's ``<img>`` carries: its ``src``, and for an upload (but a GIF, which may
-    move) the ``srcset`` of its WebP widths; None without a cover."""
+    """What a cover's ``<img>`` carries: its ``src``, and for an upload the ``srcset`` of its
+    WebP widths; None without a cover. Read from the address alone (cards cost no query), so
+    an address that may be an animation has none: a GIF, or a WebP sent as WebP, whose WebP
+    widths exist only when it is still."""
     if not url:
         return None
     name = uploads.name_in_url(url)
-    if name is None or name.endswith(".gif"):
+    if name is None or name.endswith((".gif", ".webp")):
         return {"src": url, "srcset": None, "ours": name is not None}
     match = uploads.VARIANT_NAME.fullmatch(name)
     key, full = match["key"], int(match["width"])

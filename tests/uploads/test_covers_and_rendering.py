@@ -1,10 +1,12 @@
 """Where our images show: body images described for the browser, covers on cards, the post
 page, link previews and feeds; the editor's cover field."""
 
+import io
 import json
 import re
 
 from lxml import etree
+from PIL import Image
 
 from blog.domain import posts
 from blog.models import Post, Upload
@@ -65,6 +67,19 @@ def test_a_cover_shows_on_cards_and_the_post_header(author, send, client, db):
     assert 'loading="lazy"' in card_cover and 'width="1600" height="900"' in card_cover
     page = client.get(f"/posts/{post.slug}").data.decode()
     assert re.search(r'<figure class="cover cover-post"><img src="' + re.escape(url), page)
+
+
+def test_a_cover_that_may_move_names_no_widths_that_dont_exist(author, send, client, db):
+    frames = [Image.new("RGB", (1000, 500), (60 * i, 90, 150)) for i in range(3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], duration=100)
+    url = _upload(send, buffer.getvalue())["url"]
+    factories.PostFactory(author=author, cover_image=url)
+    (card_cover,) = re.findall(
+        r'<a class="cover cover-card"[^>]*>\s*<img[^>]*>', client.get("/").text
+    )
+    assert f'src="{url}"' in card_cover and "srcset" not in card_cover
+    assert client.get(url).status_code == 200
 
 
 def test_a_post_without_a_cover_shows_none(author, client, db):
