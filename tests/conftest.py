@@ -23,6 +23,7 @@ from tests import factories
 from tests.databases import fresh_database
 from tests.helpers import (
     READ_AT_CREATE_APP,
+    Api,
     AuthActions,
     SharedApp,
     counting_statements,
@@ -118,6 +119,19 @@ def auth(client: FlaskClient) -> AuthActions:
 @pytest.fixture
 def user(db):
     return factories.UserFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def api(client, db) -> Api:
+    """The JSON API, unauthenticated."""
+    return Api(client)
+
+
+@pytest.fixture
+def signed_up(api) -> Api:
+    """The JSON API with the token of a new account, "jake"."""
+    api.token = api.sign_up("jake")
+    return api
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from tests.helpers import Api, sign_in_without_the_form
+from tests.helpers import sign_in_without_the_form
 
 
 @pytest.fixture
@@ -24,14 +24,3 @@ def send(client):
         )
 
     return post
-
-
-@pytest.fixture
-def api(client, db):
-    return Api(client)
-
-
-@pytest.fixture
-def signed_up(api):
-    api.token = api.sign_up("jake")
-    return api
