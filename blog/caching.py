@@ -151,7 +151,16 @@ def version_columns() -> list[sa.ScalarSelect]:
 def version_read_along(row: sa.Row) -> None:
     """Take the :func:`version_columns` a caller read in a statement of its own as this
     request's read of the version, so that it costs no statement of its own."""
-    _take_version(row)
+    version, changed_at = row.version or 0, row.changed_at
+    g.content_next_publication = row.next_publication
+    went_live = row.live_since
+    if went_live is not None and (changed_at is None or went_live > changed_at):
+        g.content_version = f"{version}+{went_live.isoformat()}"
+        g.content_changed_at = went_live
+        g.content_went_live = (changed_at, went_live)
+    else:
+        g.content_version, g.content_changed_at = version, changed_at
+        g.content_went_live = None  # a read again after a commit forgets an earlier one
 
 
 def version_unreadable() -> None:
@@ -166,21 +175,9 @@ def _read_version() -> None:
     except SQLAlchemyError as error:
         db.session.rollback()
         _trouble("version read", "content_version", error)
-        g.content_version, g.content_changed_at = None, None
+        version_unreadable()
         return
-    _take_version(row)
-
-
-def _take_version(row: sa.Row) -> None:
-    version, changed_at = row.version or 0, row.changed_at
-    g.content_next_publication = row.next_publication
-    went_live = row.live_since
-    if went_live is not None and (changed_at is None or went_live > changed_at):
-        g.content_version = f"{version}+{went_live.isoformat()}"
-        g.content_changed_at = went_live
-        g.content_went_live = (changed_at, went_live)
-    else:
-        g.content_version, g.content_changed_at = version, changed_at
+    version_read_along(row)
 
 
 def gone_live_since_last_write() -> tuple[datetime | None, datetime] | None:

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import pages, rendering, search, sessions, site_settings, uploads, users
+from blog.domain import rendering, search, sessions, site_settings, uploads, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 
@@ -141,9 +141,11 @@ def render_posts() -> None:
     """Render every post, comment and page again with the current Markdown renderer (bodies are
     rendered when saved): after an upgrade that changes it, e.g. to highlight older posts'
     code. Safe to repeat; edit times stay."""
-    posts_changed, comments_changed = rendering.render_again()
-    click.echo(f"Rendered again: {posts_changed} posts and {comments_changed} comments changed.")
-    click.echo(f"Rendered again: {pages.render_again()} pages changed.")
+    posts_changed, comments_changed, pages_changed = rendering.render_again()
+    click.echo(
+        f"Rendered again: {posts_changed} posts, {comments_changed} comments and "
+        f"{pages_changed} pages changed."
+    )
 
 
 @blog_cli.command("check-deploy")

@@ -277,8 +277,9 @@ def render_post(text: str) -> str:
     described for the browser after sanitising (:mod:`blog.uploads.rendering`)."""
     from blog.uploads.rendering import responsive_images
 
-    html = _clean(_render(_parser(False), text), POST_TAGS, POST_ATTRIBUTES, POST_CLASSES)
-    return responsive_images(html)
+    return responsive_images(
+        _clean(_render(_parser(False), text), POST_TAGS, POST_ATTRIBUTES, POST_CLASSES)
+    )
 
 
 def render_comment(text: str) -> str:

@@ -7,6 +7,9 @@ from blog.api.tokens import api_user, require_api_user, token_required
 from blog.domain import posts, queries, search, social
 from blog.domain.stats import attach_post_stats
 
+DOMAIN_NAMES = {"tagList": "tags", "image": "cover_image", "publishAt": "publish_at"}
+"""The domain's names of the article fields the API names otherwise."""
+
 articles_tag = Tag(name="Articles")
 favorites_tag = Tag(name="Favorites")
 tags_tag = Tag(name="Tags")
@@ -108,13 +111,8 @@ def update_article(path: schemas.SlugPath, body: schemas.ArticleChangesBody):
     """Only the fields sent change; the slug never does. `tagList: []` removes every tag."""
     editor = require_api_user()
     post = queries.get_article(path.slug, editor)
-    changes = body.article.model_dump(include=body.article.model_fields_set)
-    if "tagList" in changes:
-        changes["tags"] = changes.pop("tagList")
-    if "image" in changes:
-        changes["cover_image"] = changes.pop("image")
-    if "publishAt" in changes:
-        changes["publish_at"] = changes.pop("publishAt")
+    sent = body.article.model_dump(include=body.article.model_fields_set)
+    changes = {DOMAIN_NAMES.get(name, name): value for name, value in sent.items()}
     posts.update_post(post, editor, changes)
     return _article(post)
 

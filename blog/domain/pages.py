@@ -21,6 +21,7 @@ from werkzeug.routing import Map
 
 from blog import caching
 from blog.domain.errors import NotFound, PermissionDenied, ValidationError
+from blog.domain.permissions import is_admin
 from blog.domain.posts import clean_body
 from blog.domain.rows import take_turns, take_turns_on
 from blog.domain.text import clean_text, collect
@@ -62,7 +63,7 @@ class NavigationLink:
 
 def can_manage_pages(user: User | None) -> bool:
     """Admins write, edit and delete pages, and see drafts."""
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_admin
+    return is_admin(user)
 
 
 def can_view_page(user: User | None, page: Page) -> bool:
@@ -333,20 +334,6 @@ def navigation_links() -> tuple[NavigationLink, ...]:
             db.session.rollback()
             g.navigation_links = ()
     return g.navigation_links
-
-
-def render_again() -> int:
-    """Render every page's body again with today's renderer (``flask blog render-posts``), and
-    return how many changed; nobody edited them, so their times stay. Pages are few: one
-    transaction."""
-    changed = 0
-    for page in db.session.scalars(sa.select(Page).order_by(Page.id)):
-        html = render_post(page.body)
-        if html != page.body_html:
-            page.body_html = html
-            changed += 1
-    db.session.commit()
-    return changed
 
 
 class _FirstParagraph(HTMLParser):

@@ -258,17 +258,9 @@ def restore_revision(post: Post, revision: PostRevision, user: User | None) -> b
     ``user`` (so the version it replaces is kept as a revision). Slug and publication stay.
     False when there was nothing to change. Raises the save's own errors: a tag or a body that
     today's rules refuse is a :class:`~blog.domain.errors.ValidationError`."""
-    if not can_edit_post(user, post):
-        raise PermissionDenied("Only the author or an admin can see this post's history.", "post")
     if revision.post_id != post.id:
         raise NotFound("No such revision of this post.", "revision")
     if revisions.is_current(revision, post):
         return False
-    fields = {
-        "title": revision.title,
-        "description": revision.description,
-        "body": revision.body,
-        "tags": revision.tag_names,
-    }
-    update_post(post, user, fields)
+    update_post(post, user, revisions.fields_of(revision))
     return True

@@ -1,5 +1,6 @@
 """Stored HTML made again: bodies are rendered when they are saved, so a change of the renderer
-(code highlighting, say) reaches older posts and comments only through :func:`render_again`."""
+(code highlighting, say) reaches older posts, comments and pages only through
+:func:`render_again`."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ import sqlalchemy as sa
 from blog.domain import search
 from blog.extensions import db
 from blog.markdown import render_comment, render_post
-from blog.models import Comment, Post
+from blog.models import Comment, Page, Post
 
 RENDER_BATCH = 500
 
 
-def render_again() -> tuple[int, int]:
-    """Render every post's and comment's body again with today's renderer, and return how many
-    of each changed. Nobody edited them: their times stay; the search index reads the new text.
-    One transaction per batch of rows, read in id order."""
+def render_again() -> tuple[int, int, int]:
+    """Render every post's, comment's and page's body again with today's renderer, and return
+    how many of each changed. Nobody edited them: their times stay; the search index reads the
+    new text. One transaction per batch of rows, read in id order."""
     changed = []
-    for model, render in ((Post, render_post), (Comment, render_comment)):
+    for model, render in ((Post, render_post), (Comment, render_comment), (Page, render_post)):
         count, last_id = 0, 0
         while rows := db.session.execute(
             sa.select(model.id, model.body, model.body_html)
@@ -39,4 +40,4 @@ def render_again() -> tuple[int, int]:
             db.session.commit()
             count += len(updates)
         changed.append(count)
-    return changed[0], changed[1]
+    return changed[0], changed[1], changed[2]

@@ -54,6 +54,12 @@ class Version(Protocol):
     def tag_names(self) -> list[str]: ...
 
 
+def fields_of(revision: PostRevision) -> dict[str, Any]:
+    """The revision's :data:`VERSIONED` fields, as :func:`blog.domain.posts.update_post` takes
+    them."""
+    return {name: getattr(revision, "tag_names" if name == "tags" else name) for name in VERSIONED}
+
+
 def kept_per_post() -> int:
     """How many revisions each post keeps (the ``REVISIONS_KEPT`` setting; 0 keeps none)."""
     return current_app.config.get("REVISIONS_KEPT", DEFAULT_KEPT)

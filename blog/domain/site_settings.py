@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from blog import caching
 from blog.config import SEARCH_LANGUAGES
 from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.permissions import is_admin
 from blog.extensions import db
 from blog.models import SiteSettings, User, utcnow
 from blog.models.site_settings import DESCRIPTION_MAX, SITE_SETTINGS_ID, TITLE_MAX, URL_MAX
@@ -367,7 +368,7 @@ class Saved:
 def save(data: Mapping[str, Any], admin: User) -> Saved:
     """Store the settings (admins only) in one transaction; a new search language indexes every
     published post again in it, so search never mixes the old stems with the new."""
-    if not (admin and getattr(admin, "is_authenticated", False) and admin.is_admin):
+    if not is_admin(admin):
         raise PermissionDenied("Only admins can change the site's settings.")
     values = validate(data)
     language_before = current().search_language

@@ -47,8 +47,3 @@ class Page(db.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_linked(self) -> bool:
-        """Shown in the site's navigation: linked there and published."""
-        return self.is_published and self.in_navigation

@@ -54,12 +54,6 @@ class NavigationPages:
     def __iter__(self):
         return iter(pages.navigation_links())
 
-    def __len__(self) -> int:
-        return len(pages.navigation_links())
-
-    def __bool__(self) -> bool:
-        return bool(pages.navigation_links())
-
 
 bp.add_app_template_global(pages.summary, "page_summary")
 

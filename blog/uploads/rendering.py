@@ -22,8 +22,6 @@ IMG_TAG = re.compile(r"<img\b[^>]*?/?>")
 SRC = re.compile(r'\ssrc="([^"]*)"')
 BODY_SIZES = "(min-width: 46rem) 42.5rem, 100vw"
 """How wide a body image is shown: the reading column, or the screen on a phone."""
-COVER_BOX = (1600, 900)
-"""The proportions (16:9) of the box a cover fills on cards and the post header."""
 
 
 def _width_of(name: str) -> int:

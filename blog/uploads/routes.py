@@ -25,8 +25,9 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from blog import limits
+from blog.api.errors import error_body
 from blog.domain import uploads
-from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.errors import ValidationError
 from blog.extensions import db
 from blog.hardening import streams_upload
 from blog.uploads import rendering
@@ -42,12 +43,6 @@ viewer page)."""
 def too_large_message() -> str:
     limit = uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"])
     return f"is too large (at most {limit})"
-
-
-def _errors(errors: dict[str, list[str]], status: int):
-    response = jsonify(errors=errors)
-    response.status_code = status
-    return response
 
 
 bp.add_app_template_global(uploads.upload_url, "upload_url")
@@ -68,25 +63,27 @@ def storage_unavailable(error: StorageUnavailable):
     current_app.logger.error("upload storage unavailable: %s", error)
     db.session.rollback()
     if request.endpoint in ("uploads.create", "api.upload_image"):
-        return _errors({"file": ["can't be stored right now: please try again in a minute"]}, 503)
+        return error_body(
+            {"file": ["can't be stored right now: please try again in a minute"]}, 503
+        )
     return error_response(503, "Images can't be reached right now. Please try again in a minute.")
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def body_too_large(error):
     if request.endpoint == "uploads.create":
-        return _errors({"file": [too_large_message()]}, 413)
+        return error_body({"file": [too_large_message()]}, 413)
     flash(f"That image {too_large_message()}.", "error")
     return redirect(url_for("uploads.mine"))
 
 
-def upload_answer(upload, url: str) -> dict:
+def upload_answer(upload) -> dict:
     return {
         "upload": {
-            "url": url,
+            "url": uploads.upload_url(upload),
             "width": upload.width,
             "height": upload.height,
-            "markdown": f"![]({url})",
+            "markdown": uploads.markdown_for(upload),
         }
     }
 
@@ -97,14 +94,14 @@ def upload_answer(upload, url: str) -> dict:
 def create():
     """For the editor's fetch: 201 with the upload, or 4xx ``{"errors": {"file": [...]}}``."""
     if not current_user.is_authenticated:
-        return _errors({"file": ["can't be sent: your session has ended, sign in again"]}, 401)
+        return error_body({"file": ["can't be sent: your session has ended, sign in again"]}, 401)
     try:
         upload = uploads.save_upload(current_user, request.files.get("file"))
     except uploads.UploadTooLarge as error:
-        return _errors(error.errors, 413)
+        return error_body(error.errors, 413)
     except ValidationError as error:
-        return _errors(error.errors, 422)
-    return jsonify(upload_answer(upload, uploads.upload_url(upload))), 201
+        return error_body(error.errors, 422)
+    return jsonify(upload_answer(upload)), 201
 
 
 @bp.get("/uploads/<name>")
@@ -145,8 +142,6 @@ def delete(key: str):
     upload = uploads.get_upload(key)
     if upload is None:
         abort(404)
-    if not uploads.can_delete_upload(current_user, upload):
-        raise PermissionDenied("Only the owner or an admin can delete this image.", "upload")
     uploads.delete_upload(upload, current_user)
     flash("Image deleted.", "info")
     if current_user.id != upload.owner_id:

@@ -17,12 +17,12 @@ def test_bodies_rendered_before_a_renderer_change_are_rendered_again(app, db):
     post = PostFactory(body=CODE, body_html="<p>old</p>", updated_at=long_ago)
     current = PostFactory(body=CODE)
     comment = CommentFactory(post=current, body=CODE, body_html="<p>old</p>")
-    assert render_again() == (1, 1)
+    assert render_again() == (1, 1, 0)
     db.session.expire_all()
     assert post.body_html == render_post(CODE) and '<span class="nb">print</span>' in post.body_html
     assert comment.body_html == render_comment(CODE)
     assert post.updated_at == long_ago
-    assert render_again() == (0, 0)
+    assert render_again() == (0, 0, 0)
 
 
 def test_the_search_index_reads_the_new_text(app, db):
@@ -39,4 +39,4 @@ def test_the_command_says_how_many_changed(app, db):
     PostFactory(body=CODE, body_html="<p>old</p>")
     result = app.test_cli_runner().invoke(args=["blog", "render-posts"])
     assert result.exit_code == 0
-    assert "1 posts and 0 comments changed" in result.output
+    assert "1 posts, 0 comments and 0 pages changed" in result.output
