@@ -184,14 +184,23 @@ STORED_COLUMNS = (
 )
 
 
+DEFAULTS = {
+    "title": "BLOG_TITLE",
+    "description": "BLOG_DESCRIPTION",
+    "posts_per_page": "POSTS_PER_PAGE",
+    "search_language": "SEARCH_LANGUAGE",
+}
+"""The settings whose blank falls back to an environment setting, and its name."""
+
+
 def _in_force(stored: Mapping[str, Any], config: Mapping[str, Any]) -> Settings:
-    def value(column: str, setting: str):
+    def value(column: str):
         chosen = stored.get(column)
-        return config[setting] if chosen is None else chosen
+        return config[DEFAULTS[column]] if chosen is None else chosen
 
     return Settings(
-        title=value("title", "BLOG_TITLE"),
-        description=value("description", "BLOG_DESCRIPTION"),
+        title=value("title"),
+        description=value("description"),
         logo_url=stored.get("logo_url"),
         accent_color=stored.get("accent_color"),
         navigation_links=tuple(
@@ -201,8 +210,8 @@ def _in_force(stored: Mapping[str, Any], config: Mapping[str, Any]) -> Settings:
         social_links=tuple(
             SocialLink(link["service"], link["url"]) for link in stored.get("social_links", ())
         ),
-        posts_per_page=value("posts_per_page", "POSTS_PER_PAGE"),
-        search_language=value("search_language", "SEARCH_LANGUAGE"),
+        posts_per_page=value("posts_per_page"),
+        search_language=value("search_language"),
         show_hero=stored.get("show_hero", True) is not False,
         stored=dict(stored),
     )
@@ -377,7 +386,7 @@ def save(data: Mapping[str, Any], admin: User) -> Saved:
         setattr(row, column, value)
     row.updated_at = utcnow()
     db.session.add(row)
-    language = values["search_language"] or current_app.config["SEARCH_LANGUAGE"]
+    language = _in_force(values, current_app.config).search_language
     reindexed = None
     if language != language_before:
         from blog.domain.search import index  # the index reads the language from here
@@ -393,15 +402,6 @@ def save(data: Mapping[str, Any], admin: User) -> Saved:
         else "",
     )
     return Saved(current(), reindexed)
-
-
-DEFAULTS = {
-    "title": "BLOG_TITLE",
-    "description": "BLOG_DESCRIPTION",
-    "posts_per_page": "POSTS_PER_PAGE",
-    "search_language": "SEARCH_LANGUAGE",
-}
-"""The settings whose blank falls back to an environment setting, and its name."""
 
 
 def described(settings: Settings) -> list[tuple[str, str, str]]:
