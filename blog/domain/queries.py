@@ -13,16 +13,16 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_sqlalchemy.pagination import Pagination
 
 from blog import caching
+from blog.domain import counts
 from blog.domain.errors import NotFound
 from blog.domain.permissions import can_edit_post, can_view_post
 from blog.domain.search import SearchQuery, narrow, read_query
 from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
-from blog.models import Post, PostTag, Tag, User, favorites, follows
+from blog.models import Post, PostTag, Tag, User, favorites, follows, utcnow
 
 MAX_PAGE = 10_000
 NAME_PATTERN = re.compile(r"^[^\x00-\x1f\x7f/\ud800-\udfff]{1,255}$")
@@ -45,17 +45,51 @@ def _card_options():
     return (so.joinedload(Post.author), so.selectinload(Post.post_tags))
 
 
-def _published():
+NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())
+
+
+@dataclass(frozen=True)
+class PostList:
+    """A list of posts as two pieces of SQL: ``ids``, the statement of its posts' ids (one
+    column) in the list's order, and ``total``, how many it holds, as a column.
+
+    A page reads the ids of its window with the total in one statement, then loads those posts
+    alone: skipping the posts of the pages before it reads an index, not rows, and the long
+    lists take their total from :mod:`blog.domain.counts` instead of counting."""
+
+    ids: sa.Select
+    total: sa.ColumnElement[int]
+
+    @classmethod
+    def counted(cls, ids: sa.Select) -> PostList:
+        """A list whose total is a count of its ids: for lists bounded by one author, one
+        reader's favorites or follows, one month or a search."""
+        count = sa.select(sa.func.count()).select_from(ids.order_by(None).subquery())
+        return cls(ids, count.scalar_subquery())
+
+    def where(self, *conditions) -> PostList:
+        return PostList.counted(self.ids.where(*conditions))
+
+
+NOTHING = PostList(sa.select(Post.id).where(sa.false()), sa.literal(0))
+
+
+def _public_ids() -> sa.Select:
+    return sa.select(Post.id).where(Post.is_public).order_by(*NEWEST_FIRST)
+
+
+def _user_id_named(username: str) -> sa.ScalarSelect:
+    named = sa.func.lower(User.username) == username.lower()
+    return sa.select(User.id).where(named).scalar_subquery()
+
+
+def _tagged(tag_id: int) -> sa.Select:
+    """The public posts carrying ``tag_id``, newest first, from the tag rows' index alone."""
     return (
-        sa.select(Post)
-        .where(Post.is_public)
-        .order_by(Post.published_at.desc(), Post.id.desc())
-        .options(*_card_options())
+        sa.select(PostTag.post_id.label("id"))
+        .where(PostTag.tag_id == tag_id, PostTag.published_at <= utcnow())
+        .order_by(PostTag.published_at.desc(), PostTag.post_id.desc())
     )
-
-
-def _user_ids_named(username: str):
-    return sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
 
 
 def published_posts(
@@ -65,101 +99,166 @@ def published_posts(
     favorited_by: str | None = None,
     followed_by: User | None = None,
     matching: SearchQuery | None = None,
-) -> sa.Select:
-    """Published posts, newest first, narrowed by any of: a tag name, an author's username, the
+) -> PostList:
+    """Public posts, newest first, narrowed by any of: a tag name, an author's username, the
     username of someone who favorited them, the reader whose followed authors wrote them, a
     search (then best match first). Unknown or malformed names simply match nothing."""
-    statement = _published()
     names = (tag, author, favorited_by)
     if any(name is not None and not NAME_PATTERN.match(name) for name in names):
-        return statement.where(sa.false())
+        return NOTHING
+    tag_id = None
     if tag is not None:
-        tag_ids = sa.select(Tag.id).where(Tag.name == tag.strip().lower())
-        tagged = sa.select(PostTag.post_id).where(PostTag.tag_id.in_(tag_ids))
-        statement = statement.where(Post.id.in_(tagged))
+        tag_id = db.session.scalar(sa.select(Tag.id).where(Tag.name == tag.strip().lower()))
+        if tag_id is None:
+            return NOTHING
+    if all(part is None for part in (author, favorited_by, followed_by, matching)):
+        if tag_id is not None:
+            return PostList(_tagged(tag_id), counts.public_total(tag_id))
+        return PostList(_public_ids(), counts.public_total())
+    ids = _public_ids()
+    if tag_id is not None:
+        ids = ids.where(Post.id.in_(_tagged(tag_id).with_only_columns(PostTag.post_id)))
     if author is not None:
-        statement = statement.where(Post.author_id.in_(_user_ids_named(author)))
+        ids = ids.where(Post.author_id == _user_id_named(author))
     if favorited_by is not None:
-        liked = sa.select(favorites.c.post_id).where(
-            favorites.c.user_id.in_(_user_ids_named(favorited_by))
+        ids = ids.join(favorites, favorites.c.post_id == Post.id).where(
+            favorites.c.user_id == _user_id_named(favorited_by)
         )
-        statement = statement.where(Post.id.in_(liked))
     if followed_by is not None:
-        followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == followed_by.id)
-        statement = statement.where(Post.author_id.in_(followed))
+        ids = ids.join(follows, follows.c.followed_id == Post.author_id).where(
+            follows.c.follower_id == followed_by.id
+        )
     if matching is not None:
-        statement = narrow(statement, matching)
-    return statement
+        ids = narrow(ids, matching)
+    return PostList.counted(ids)
 
 
-def page_of(statement, viewer: User | None, page: int, per_page: int) -> Pagination:
+def _window(posts: PostList, offset: int, limit: int) -> tuple[list[int], int | None]:
+    """The ids from ``offset`` on (at most ``limit``) and the list's total, in one statement;
+    the total alone takes a second one when the window is empty."""
+    rows = db.session.execute(
+        posts.ids.add_columns(posts.total.label("total")).limit(limit).offset(offset)
+    ).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    return [], None
+
+
+def _total(posts: PostList) -> int:
+    return db.session.scalar(sa.select(posts.total))
+
+
+def load_posts(ids: list[int]) -> list[Post]:
+    """The posts of ``ids`` in that order, with their authors and tags: two statements."""
+    if not ids:
+        return []
+    statement = sa.select(Post).where(Post.id.in_(ids)).options(*_card_options())
+    found = {post.id: post for post in db.session.scalars(statement).unique()}
+    return [found[post_id] for post_id in ids if post_id in found]
+
+
+@dataclass(frozen=True)
+class PostPage:
+    """A numbered page of a :class:`PostList`, what the templates' pager reads."""
+
+    items: list[Post]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def page_of(posts: PostList, viewer: User | None, page: int, per_page: int) -> PostPage:
     """A numbered page of posts with their counts and the viewer's flags attached.
 
     A page past the last is :class:`NotFound`; the first page of an empty list is a page.
     """
-    pagination = db.paginate(
-        statement, page=page, per_page=per_page, error_out=False, max_per_page=100
-    )
-    if page > max(pagination.pages, 1):
-        raise NotFound("No such page.", "page")
-    attach_post_stats(pagination.items, viewer)
-    return pagination
+    per_page = max(1, min(per_page, 100))
+    ids, total = _window(posts, (page - 1) * per_page, per_page)
+    if not ids:
+        if page > 1:
+            raise NotFound("No such page.", "page")
+        total = _total(posts)
+    items = load_posts(ids)
+    attach_post_stats(items, viewer)
+    return PostPage(items, total, page, per_page)
 
 
-def window_of(statement, viewer: User | None, offset: int, limit: int) -> tuple[list[Post], int]:
+def window_of(posts: PostList, viewer: User | None, offset: int, limit: int):
     """``limit`` posts from ``offset`` on, with stats attached, and how many there are in all."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(statement.order_by(None).options().subquery())
-    )
-    posts = list(db.session.scalars(statement.limit(limit).offset(offset)).unique())
-    attach_post_stats(posts, viewer)
-    return posts, total
+    ids, total = _window(posts, offset, limit)
+    if total is None:
+        total = _total(posts)
+    items = load_posts(ids)
+    attach_post_stats(items, viewer)
+    return items, total
 
 
-def home_posts(viewer: User | None, page: int, per_page: int) -> Pagination:
+def home_posts(viewer: User | None, page: int, per_page: int) -> PostPage:
     return page_of(published_posts(), viewer, page, per_page)
 
 
 def search_posts(
     text: str, viewer: User | None, page: int, per_page: int
-) -> tuple[SearchQuery, Pagination]:
+) -> tuple[SearchQuery, PostPage]:
     """The published posts matching what a reader typed, best first, and the query as read."""
     query = read_query(text)
     return query, page_of(published_posts(matching=query), viewer, page, per_page)
 
 
-def feed_posts(reader: User, page: int, per_page: int) -> Pagination:
+def feed_posts(reader: User, page: int, per_page: int) -> PostPage:
     """Published posts by the authors ``reader`` follows, newest first."""
     return page_of(published_posts(followed_by=reader), reader, page, per_page)
 
 
-def favorited_posts(user: User, viewer: User | None, page: int, per_page: int) -> Pagination:
+def favorited_posts(user: User, viewer: User | None, page: int, per_page: int) -> PostPage:
     return page_of(published_posts(favorited_by=user.username), viewer, page, per_page)
 
 
-def author_posts(author: User, viewer: User | None, page: int, per_page: int) -> Pagination:
+def author_posts(author: User, viewer: User | None, page: int, per_page: int) -> PostPage:
     """The author's published posts; the author also sees their drafts, newest first."""
     if viewer is not None and getattr(viewer, "id", None) == author.id:
-        statement = (
-            sa.select(Post)
+        ids = (
+            sa.select(Post.id)
             .where(Post.author_id == author.id)
             .order_by(sa.func.coalesce(Post.published_at, Post.updated_at).desc(), Post.id.desc())
-            .options(*_card_options())
         )
     else:
-        statement = _published().where(Post.author_id == author.id)
-    return page_of(statement, viewer, page, per_page)
+        ids = _public_ids().where(Post.author_id == author.id)
+    return page_of(PostList.counted(ids), viewer, page, per_page)
 
 
-def tag_posts(tag: Tag, viewer: User | None, page: int, per_page: int) -> Pagination:
-    return page_of(published_posts(tag=tag.name), viewer, page, per_page)
+def tag_posts(tag: Tag, viewer: User | None, page: int, per_page: int) -> PostPage:
+    return page_of(PostList(_tagged(tag.id), counts.public_total(tag.id)), viewer, page, per_page)
 
 
 def newest_public_posts(limit: int, *, tag: str | None = None, author: str | None = None):
     """The ``limit`` newest public posts (of a tag or an author), with their authors and tags, in
-    two statements whatever ``limit`` is: what a feed lists."""
-    statement = published_posts(tag=tag, author=author).limit(limit)
-    return list(db.session.scalars(statement).unique())
+    three statements whatever ``limit`` is: what a feed lists."""
+    posts = published_posts(tag=tag, author=author)
+    return load_posts(list(db.session.scalars(posts.ids.limit(limit))))
 
 
 def all_tag_names() -> list[str]:
@@ -177,13 +276,19 @@ def popular_tags(limit: int | None = 20) -> list[tuple[str, int]]:
 
 
 def _count_tags(limit: int | None) -> list[tuple[str, int]]:
-    uses = sa.func.count(PostTag.post_id).label("uses")
+    """The tags' kept totals (:mod:`blog.domain.counts`), less their posts still scheduled:
+    one row per tag, whatever the number of posts."""
+    kept = counts.kept_tag_totals()
+    waiting = (
+        sa.select(sa.func.count())
+        .where(PostTag.tag_id == Tag.id, PostTag.published_at > utcnow())
+        .scalar_subquery()
+    )
+    uses = (kept.c.published - waiting).label("uses")
     statement = (
         sa.select(Tag.name, uses)
-        .join(PostTag, PostTag.tag_id == Tag.id)
-        .join(Post, Post.id == PostTag.post_id)
-        .where(Post.is_public)
-        .group_by(Tag.name)
+        .join(kept, kept.c.tag_id == Tag.id)
+        .where(uses > 0)
         .order_by(uses.desc(), Tag.name)
         .limit(limit)
     )
@@ -218,8 +323,7 @@ def get_tag(name: str) -> Tag:
     if NAME_PATTERN.match(name):
         on_a_public_post = (
             sa.select(PostTag.post_id)
-            .join(Post, Post.id == PostTag.post_id)
-            .where(PostTag.tag_id == Tag.id, Post.is_public)
+            .where(PostTag.tag_id == Tag.id, PostTag.published_at <= utcnow())
             .exists()
         )
         tag = db.session.scalar(sa.select(Tag).where(Tag.name == name.lower(), on_a_public_post))
@@ -311,8 +415,8 @@ def month_posts(year: int, month: int, viewer: User | None, page: int, per_page:
         raise NotFound("No such month.", "archive")
     start = datetime(year, month, 1, tzinfo=UTC)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
-    statement = published_posts().where(Post.published_at >= start, Post.published_at < end)
-    posts = page_of(statement, viewer, page, per_page)
+    in_month = _public_ids().where(Post.published_at >= start, Post.published_at < end)
+    posts = page_of(PostList.counted(in_month), viewer, page, per_page)
     if not posts.total:
         raise NotFound("No posts that month.", "archive")
     return posts
@@ -347,13 +451,14 @@ def more_posts(post: Post, limit: int = MORE_POSTS) -> MorePosts:
     tag = post.tag_names[0] if post.post_tags else None
     columns = (Post.slug, Post.title, Post.published_at, Post.id)
     others = sa.select(*columns).where(Post.is_public, Post.id != post.id)
-    newest = (Post.published_at.desc(), Post.id.desc())
-    by_author = others.where(Post.author_id == post.author_id).order_by(*newest).limit(limit)
+    by_author = others.where(Post.author_id == post.author_id).order_by(*NEWEST_FIRST)
+    by_author = by_author.limit(limit)
     selects = [sa.select(by_author.subquery(), sa.literal("author").label("list"))]
     if tag is not None:
-        tagged = sa.select(PostTag.post_id).where(PostTag.tag_id == post.post_tags[0].tag_id)
         # Room for the author's posts the first list already shows.
-        on_tag = others.where(Post.id.in_(tagged)).order_by(*newest).limit(2 * limit)
+        tagged = _tagged(post.post_tags[0].tag_id).where(PostTag.post_id != post.id)
+        tagged = tagged.limit(2 * limit).subquery("tagged")
+        on_tag = sa.select(*columns).join(tagged, tagged.c.id == Post.id)
         selects.append(sa.select(on_tag.subquery(), sa.literal("tag").label("list")))
     rows = db.session.execute(sa.union_all(*selects)).all()
     newest_first = sorted(rows, key=lambda row: (row.published_at, row.id), reverse=True)

@@ -1,7 +1,7 @@
 """The data model; import models from here."""
 
 from blog.models.page import Page
-from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites
+from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites, post_counts
 from blog.models.revision import PostRevision
 from blog.models.sign_in import SignIn
 from blog.models.site import content_version
@@ -26,5 +26,6 @@ __all__ = [
     "content_version",
     "favorites",
     "follows",
+    "post_counts",
     "utcnow",
 ]

@@ -35,7 +35,11 @@ class PostTag(db.Model):
     """A tag on a post; ``position`` keeps the order the author gave."""
 
     __tablename__ = "post_tags"
-    __table_args__ = (sa.Index("ix_post_tags_tag_id_post_id", "tag_id", "post_id"),)
+    __table_args__ = (
+        # A tag's page, newest first, from this index alone: no post row is read to skip the
+        # posts of the pages before it, nor to count them (see blog.domain.counts).
+        sa.Index("ix_post_tags_tag_id_published_at", "tag_id", "published_at", "post_id"),
+    )
 
     post_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
@@ -44,6 +48,9 @@ class PostTag(db.Model):
         sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
     )
     position: so.Mapped[int] = so.mapped_column(default=0)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    """The post's ``published_at`` while it is published, else None: kept by the database's
+    triggers (:mod:`blog.domain.counts`), never written by the app."""
 
     tag: so.Mapped[Tag] = so.relationship(lazy="joined", innerjoin=True)
 
@@ -64,8 +71,12 @@ class Tag(db.Model):
 class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
-        sa.Index("ix_posts_status_published_at", "status", "published_at"),
-        sa.Index("ix_posts_author_id_published_at", "author_id", "published_at"),
+        # Lists newest first read the ids of a page from these indexes alone (the id is the
+        # tie-break of the order), however deep the page.
+        sa.Index("ix_posts_status_published_at_id", "status", "published_at", "id"),
+        sa.Index(
+            "ix_posts_author_id_status_published_at", "author_id", "status", "published_at", "id"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -142,6 +153,17 @@ class Post(db.Model):
     def edited_since_published(self) -> bool:
         """True when the post changed after it was first published (a page says "Updated")."""
         return self.published_at is not None and self.updated_at > self.published_at
+
+
+post_counts = sa.Table(
+    "post_counts",
+    db.metadata,
+    sa.Column("scope", sa.String(32), primary_key=True),
+    sa.Column("published", sa.Integer(), nullable=False, default=0),
+)
+"""How many published posts there are (scope ``all``) and carry each tag (``tag:<id>``),
+scheduled ones included: kept by the database's triggers in the writing transaction, so a
+pager's total costs one row, not a count (:mod:`blog.domain.counts`)."""
 
 
 favorites = sa.Table(

@@ -26,8 +26,11 @@ def slugs(posts) -> list[str]:
     return [post.slug for post in posts]
 
 
-def listed(statement) -> list[str]:
-    return slugs(db.session.scalars(statement).unique())
+def listed(posts: queries.PostList) -> list[str]:
+    """The slugs of the whole list, in its order, and checks that its total counts them."""
+    found = slugs(queries.load_posts(list(db.session.scalars(posts.ids))))
+    assert db.session.scalar(sa.select(posts.total)) == len(found)
+    return found
 
 
 @pytest.fixture

@@ -1,0 +1,263 @@
+"""How many public posts a list holds, without counting them: the totals of pagers and of the
+API's ``articlesCount``.
+
+Counting the rows of a list costs as much as the list is long: at a million posts, the home
+page's "page 1 of 50,000" took longer than the page. So the database keeps the totals itself,
+in :data:`~blog.models.post.post_counts`, with triggers on ``posts`` and ``post_tags``: every
+statement that publishes, unpublishes, deletes or tags a post (the app's, the CLI's, a bulk
+insert, a foreign-key cascade) moves them in its own transaction, and no code path can forget
+to. The same triggers copy each post's publication time onto its tag rows
+(``post_tags.published_at``), so a tag's page is read from one index, in order.
+
+The totals count published posts, scheduled ones included, because a scheduled post becomes
+public with no write (:mod:`blog.domain.scheduling`); :func:`public_total` subtracts those
+whose time hasn't come, which the publication-time indexes find without a scan (there are
+few).
+
+Locks: on PostgreSQL the count triggers are deferred to the commit, which comes after the
+content version is raised (:mod:`blog.caching`): only the transaction holding that row ever
+updates a total, so two writers can't each hold a total the other waits for. SQLite has one
+writer at a time.
+
+:func:`recount` sets every total and tag row from the posts themselves: the migration that
+brought the counts runs it, and so does ``flask blog recount``.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from blog.extensions import db
+from blog.models import Post, PostStatus, PostTag, post_counts, utcnow
+
+ALL = "all"
+PUBLISHED = PostStatus.PUBLISHED.value
+
+
+def tag_scope(tag_id: int) -> str:
+    return f"tag:{tag_id}"
+
+
+_SQLITE = [
+    # A post's tag rows follow its publication.
+    f"""CREATE TRIGGER posts_publication_to_tags AFTER UPDATE OF status, published_at ON posts
+    WHEN OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at
+    BEGIN
+      UPDATE post_tags
+      SET published_at = CASE WHEN NEW.status = '{PUBLISHED}' THEN NEW.published_at END
+      WHERE post_id = NEW.id;
+    END""",
+    f"""CREATE TRIGGER posts_counted_insert AFTER INSERT ON posts
+    WHEN NEW.status = '{PUBLISHED}'
+    BEGIN
+      INSERT INTO post_counts (scope, published) VALUES ('{ALL}', 1)
+      ON CONFLICT (scope) DO UPDATE SET published = published + 1;
+    END""",
+    f"""CREATE TRIGGER posts_counted_delete AFTER DELETE ON posts
+    WHEN OLD.status = '{PUBLISHED}'
+    BEGIN
+      UPDATE post_counts SET published = published - 1 WHERE scope = '{ALL}';
+    END""",
+    f"""CREATE TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
+    WHEN (OLD.status = '{PUBLISHED}') IS NOT (NEW.status = '{PUBLISHED}')
+    BEGIN
+      INSERT INTO post_counts (scope, published)
+      VALUES ('{ALL}', CASE WHEN NEW.status = '{PUBLISHED}' THEN 1 ELSE -1 END)
+      ON CONFLICT (scope) DO UPDATE SET published = published + excluded.published;
+    END""",
+    # A new tag row takes its post's publication (and is counted by the update it makes).
+    f"""CREATE TRIGGER post_tags_publication AFTER INSERT ON post_tags
+    BEGIN
+      INSERT INTO post_counts (scope, published)
+      SELECT 'tag:' || NEW.tag_id, 1 WHERE NEW.published_at IS NOT NULL
+      ON CONFLICT (scope) DO UPDATE SET published = published + 1;
+      UPDATE post_tags SET published_at = (
+        SELECT CASE WHEN status = '{PUBLISHED}' THEN published_at END
+        FROM posts WHERE id = NEW.post_id
+      )
+      WHERE post_id = NEW.post_id AND tag_id = NEW.tag_id;
+    END""",
+    """CREATE TRIGGER post_tags_counted_update AFTER UPDATE OF published_at, tag_id ON post_tags
+    WHEN (OLD.published_at IS NULL) IS NOT (NEW.published_at IS NULL) OR OLD.tag_id != NEW.tag_id
+    BEGIN
+      UPDATE post_counts SET published = published - 1
+      WHERE scope = 'tag:' || OLD.tag_id AND OLD.published_at IS NOT NULL;
+      INSERT INTO post_counts (scope, published)
+      SELECT 'tag:' || NEW.tag_id, 1 WHERE NEW.published_at IS NOT NULL
+      ON CONFLICT (scope) DO UPDATE SET published = published + 1;
+    END""",
+    """CREATE TRIGGER post_tags_counted_delete AFTER DELETE ON post_tags
+    WHEN OLD.published_at IS NOT NULL
+    BEGIN
+      UPDATE post_counts SET published = published - 1 WHERE scope = 'tag:' || OLD.tag_id;
+    END""",
+]
+
+_SQLITE_NAMES = [
+    "posts_publication_to_tags",
+    "posts_counted_insert",
+    "posts_counted_delete",
+    "posts_counted_update",
+    "post_tags_publication",
+    "post_tags_counted_update",
+    "post_tags_counted_delete",
+]
+
+_POSTGRES = [
+    # A total's row is made by the first post it counts; a missing one has nothing to lose.
+    """CREATE FUNCTION blog_count_posts(scope_name text, delta integer) RETURNS void
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF delta > 0 THEN
+        INSERT INTO post_counts (scope, published) VALUES (scope_name, delta)
+        ON CONFLICT (scope) DO UPDATE SET published = post_counts.published + delta;
+      ELSIF delta < 0 THEN
+        UPDATE post_counts SET published = published + delta WHERE scope = scope_name;
+      END IF;
+    END $$""",
+    f"""CREATE FUNCTION blog_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM blog_count_posts('{ALL}',
+        (CASE WHEN TG_OP <> 'DELETE' AND NEW.status = '{PUBLISHED}' THEN 1 ELSE 0 END)
+        - (CASE WHEN TG_OP <> 'INSERT' AND OLD.status = '{PUBLISHED}' THEN 1 ELSE 0 END));
+      RETURN NULL;
+    END $$""",
+    f"""CREATE FUNCTION blog_posts_publication_to_tags() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE post_tags
+      SET published_at = CASE WHEN NEW.status = '{PUBLISHED}' THEN NEW.published_at END
+      WHERE post_id = NEW.id;
+      RETURN NULL;
+    END $$""",
+    f"""CREATE FUNCTION blog_post_tags_publication() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.published_at := (SELECT CASE WHEN status = '{PUBLISHED}' THEN published_at END
+                           FROM posts WHERE id = NEW.post_id);
+      RETURN NEW;
+    END $$""",
+    """CREATE FUNCTION blog_post_tags_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP <> 'INSERT' AND OLD.published_at IS NOT NULL THEN
+        PERFORM blog_count_posts('tag:' || OLD.tag_id, -1);
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.published_at IS NOT NULL THEN
+        PERFORM blog_count_posts('tag:' || NEW.tag_id, 1);
+      END IF;
+      RETURN NULL;
+    END $$""",
+    f"""CREATE CONSTRAINT TRIGGER posts_counted_insert AFTER INSERT ON posts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status = '{PUBLISHED}')
+    EXECUTE FUNCTION blog_posts_counted()""",
+    f"""CREATE CONSTRAINT TRIGGER posts_counted_delete AFTER DELETE ON posts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status = '{PUBLISHED}')
+    EXECUTE FUNCTION blog_posts_counted()""",
+    f"""CREATE CONSTRAINT TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN ((OLD.status = '{PUBLISHED}') IS DISTINCT FROM (NEW.status = '{PUBLISHED}'))
+    EXECUTE FUNCTION blog_posts_counted()""",
+    """CREATE TRIGGER posts_publication_to_tags AFTER UPDATE OF status, published_at ON posts
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
+                       OR OLD.published_at IS DISTINCT FROM NEW.published_at)
+    EXECUTE FUNCTION blog_posts_publication_to_tags()""",
+    """CREATE TRIGGER post_tags_publication BEFORE INSERT ON post_tags
+    FOR EACH ROW EXECUTE FUNCTION blog_post_tags_publication()""",
+    """CREATE CONSTRAINT TRIGGER post_tags_counted_insert AFTER INSERT ON post_tags
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.published_at IS NOT NULL)
+    EXECUTE FUNCTION blog_post_tags_counted()""",
+    """CREATE CONSTRAINT TRIGGER post_tags_counted_delete AFTER DELETE ON post_tags
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.published_at IS NOT NULL)
+    EXECUTE FUNCTION blog_post_tags_counted()""",
+    """CREATE CONSTRAINT TRIGGER post_tags_counted_update AFTER UPDATE OF published_at, tag_id
+    ON post_tags DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN ((OLD.published_at IS NULL) IS DISTINCT FROM (NEW.published_at IS NULL)
+          OR OLD.tag_id IS DISTINCT FROM NEW.tag_id)
+    EXECUTE FUNCTION blog_post_tags_counted()""",
+]
+
+_POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS posts_counted_insert ON posts",
+    "DROP TRIGGER IF EXISTS posts_counted_delete ON posts",
+    "DROP TRIGGER IF EXISTS posts_counted_update ON posts",
+    "DROP TRIGGER IF EXISTS posts_publication_to_tags ON posts",
+    "DROP TRIGGER IF EXISTS post_tags_publication ON post_tags",
+    "DROP TRIGGER IF EXISTS post_tags_counted_insert ON post_tags",
+    "DROP TRIGGER IF EXISTS post_tags_counted_delete ON post_tags",
+    "DROP TRIGGER IF EXISTS post_tags_counted_update ON post_tags",
+    "DROP FUNCTION IF EXISTS blog_post_tags_counted()",
+    "DROP FUNCTION IF EXISTS blog_post_tags_publication()",
+    "DROP FUNCTION IF EXISTS blog_posts_publication_to_tags()",
+    "DROP FUNCTION IF EXISTS blog_posts_counted()",
+    "DROP FUNCTION IF EXISTS blog_count_posts(text, integer)",
+]
+
+
+def install_triggers(bind: sa.Connection) -> None:
+    """Create the triggers that keep the totals and the tag rows' publication times."""
+    statements = _POSTGRES if bind.dialect.name == "postgresql" else _SQLITE
+    for statement in statements:
+        bind.exec_driver_sql(statement)
+
+
+def remove_triggers(bind: sa.Connection) -> None:
+    if bind.dialect.name == "postgresql":
+        statements = _POSTGRES_DROP
+    else:
+        statements = [f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_NAMES]
+    for statement in statements:
+        bind.exec_driver_sql(statement)
+
+
+def recount(executor) -> None:
+    """Set the tag rows' publication times and every total from the posts as they are."""
+    bind = executor.get_bind() if hasattr(executor, "get_bind") else executor
+    if bind.dialect.name == "postgresql":
+        # What the triggers would add at the commit for the rows set here is counted below.
+        executor.execute(sa.text("SET CONSTRAINTS ALL IMMEDIATE"))
+    published = sa.case((Post.is_published, Post.published_at))
+    executor.execute(
+        sa.update(PostTag).values(
+            published_at=sa.select(published).where(Post.id == PostTag.post_id).scalar_subquery()
+        )
+    )
+    executor.execute(sa.delete(post_counts))
+    everything = sa.select(sa.literal(ALL), sa.func.count()).where(Post.is_published)
+    executor.execute(post_counts.insert().from_select(["scope", "published"], everything))
+    per_tag = (
+        sa.select(sa.literal("tag:") + sa.cast(PostTag.tag_id, sa.String), sa.func.count())
+        .where(PostTag.published_at.is_not(None))
+        .group_by(PostTag.tag_id)
+    )
+    executor.execute(post_counts.insert().from_select(["scope", "published"], per_tag))
+
+
+def _kept_total(scope: str) -> sa.ScalarSelect:
+    return sa.func.coalesce(
+        sa.select(post_counts.c.published).where(post_counts.c.scope == scope).scalar_subquery(),
+        0,
+    )
+
+
+def public_total(tag_id: int | None = None) -> sa.ColumnElement[int]:
+    """The number of public posts (carrying the tag ``tag_id``), as a column to read in a
+    statement of the caller's: the kept total less the scheduled posts still waiting."""
+    now = utcnow()
+    if tag_id is None:
+        waiting = sa.select(sa.func.count()).where(Post.is_published, Post.published_at > now)
+        return _kept_total(ALL) - waiting.scalar_subquery()
+    waiting = sa.select(sa.func.count()).where(PostTag.tag_id == tag_id, PostTag.published_at > now)
+    return _kept_total(tag_scope(tag_id)) - waiting.scalar_subquery()
+
+
+def public_posts_count(tag_id: int | None = None) -> int:
+    return db.session.scalar(sa.select(public_total(tag_id)))
+
+
+def kept_tag_totals() -> sa.Subquery:
+    """``(tag_id, published)`` of every tag's kept total, to join with tags."""
+    prefix = len("tag:") + 1
+    tag_id = sa.cast(sa.func.substr(post_counts.c.scope, prefix), sa.Integer)
+    return (
+        sa.select(tag_id.label("tag_id"), post_counts.c.published)
+        .where(post_counts.c.scope.like("tag:%"))
+        .subquery("kept_tag_totals")
+    )
