@@ -15,7 +15,6 @@ from blog.models import Post, PostStatus, PostTag, Tag, post_counts, utcnow
 from tests.clock import clock_fixture  # noqa: F401
 from tests.factories import UserFactory
 
-
 TITLES = (f"Post {n}" for n in itertools.count(1))
 
 
