@@ -28,10 +28,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from blog.extensions import db
-from blog.models import Post, PostStatus, PostTag, post_counts, utcnow
+from blog.models import Post, PostTag, post_counts, utcnow
 
 ALL = "all"
-PUBLISHED = PostStatus.PUBLISHED.value
+"""The scope of the total of every post. The triggers' SQL below spells it, and
+``PostStatus.PUBLISHED`` (``'published'``), as literals: a trigger takes no parameters."""
 
 
 def tag_scope(tag_id: int) -> str:
@@ -40,39 +41,39 @@ def tag_scope(tag_id: int) -> str:
 
 _SQLITE = [
     # A post's tag rows follow its publication.
-    f"""CREATE TRIGGER posts_publication_to_tags AFTER UPDATE OF status, published_at ON posts
+    """CREATE TRIGGER posts_publication_to_tags AFTER UPDATE OF status, published_at ON posts
     WHEN OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at
     BEGIN
       UPDATE post_tags
-      SET published_at = CASE WHEN NEW.status = '{PUBLISHED}' THEN NEW.published_at END
+      SET published_at = CASE WHEN NEW.status = 'published' THEN NEW.published_at END
       WHERE post_id = NEW.id;
     END""",
-    f"""CREATE TRIGGER posts_counted_insert AFTER INSERT ON posts
-    WHEN NEW.status = '{PUBLISHED}'
+    """CREATE TRIGGER posts_counted_insert AFTER INSERT ON posts
+    WHEN NEW.status = 'published'
     BEGIN
-      INSERT INTO post_counts (scope, published) VALUES ('{ALL}', 1)
+      INSERT INTO post_counts (scope, published) VALUES ('all', 1)
       ON CONFLICT (scope) DO UPDATE SET published = published + 1;
     END""",
-    f"""CREATE TRIGGER posts_counted_delete AFTER DELETE ON posts
-    WHEN OLD.status = '{PUBLISHED}'
+    """CREATE TRIGGER posts_counted_delete AFTER DELETE ON posts
+    WHEN OLD.status = 'published'
     BEGIN
-      UPDATE post_counts SET published = published - 1 WHERE scope = '{ALL}';
+      UPDATE post_counts SET published = published - 1 WHERE scope = 'all';
     END""",
-    f"""CREATE TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
-    WHEN (OLD.status = '{PUBLISHED}') IS NOT (NEW.status = '{PUBLISHED}')
+    """CREATE TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
+    WHEN (OLD.status = 'published') IS NOT (NEW.status = 'published')
     BEGIN
       INSERT INTO post_counts (scope, published)
-      VALUES ('{ALL}', CASE WHEN NEW.status = '{PUBLISHED}' THEN 1 ELSE -1 END)
+      VALUES ('all', CASE WHEN NEW.status = 'published' THEN 1 ELSE -1 END)
       ON CONFLICT (scope) DO UPDATE SET published = published + excluded.published;
     END""",
     # A new tag row takes its post's publication (and is counted by the update it makes).
-    f"""CREATE TRIGGER post_tags_publication AFTER INSERT ON post_tags
+    """CREATE TRIGGER post_tags_publication AFTER INSERT ON post_tags
     BEGIN
       INSERT INTO post_counts (scope, published)
       SELECT 'tag:' || NEW.tag_id, 1 WHERE NEW.published_at IS NOT NULL
       ON CONFLICT (scope) DO UPDATE SET published = published + 1;
       UPDATE post_tags SET published_at = (
-        SELECT CASE WHEN status = '{PUBLISHED}' THEN published_at END
+        SELECT CASE WHEN status = 'published' THEN published_at END
         FROM posts WHERE id = NEW.post_id
       )
       WHERE post_id = NEW.post_id AND tag_id = NEW.tag_id;
@@ -115,23 +116,23 @@ _POSTGRES = [
         UPDATE post_counts SET published = published + delta WHERE scope = scope_name;
       END IF;
     END $$""",
-    f"""CREATE FUNCTION blog_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION blog_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      PERFORM blog_count_posts('{ALL}',
-        (CASE WHEN TG_OP <> 'DELETE' AND NEW.status = '{PUBLISHED}' THEN 1 ELSE 0 END)
-        - (CASE WHEN TG_OP <> 'INSERT' AND OLD.status = '{PUBLISHED}' THEN 1 ELSE 0 END));
+      PERFORM blog_count_posts('all',
+        (CASE WHEN TG_OP <> 'DELETE' AND NEW.status = 'published' THEN 1 ELSE 0 END)
+        - (CASE WHEN TG_OP <> 'INSERT' AND OLD.status = 'published' THEN 1 ELSE 0 END));
       RETURN NULL;
     END $$""",
-    f"""CREATE FUNCTION blog_posts_publication_to_tags() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION blog_posts_publication_to_tags() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       UPDATE post_tags
-      SET published_at = CASE WHEN NEW.status = '{PUBLISHED}' THEN NEW.published_at END
+      SET published_at = CASE WHEN NEW.status = 'published' THEN NEW.published_at END
       WHERE post_id = NEW.id;
       RETURN NULL;
     END $$""",
-    f"""CREATE FUNCTION blog_post_tags_publication() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION blog_post_tags_publication() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      NEW.published_at := (SELECT CASE WHEN status = '{PUBLISHED}' THEN published_at END
+      NEW.published_at := (SELECT CASE WHEN status = 'published' THEN published_at END
                            FROM posts WHERE id = NEW.post_id);
       RETURN NEW;
     END $$""",
@@ -145,15 +146,15 @@ _POSTGRES = [
       END IF;
       RETURN NULL;
     END $$""",
-    f"""CREATE CONSTRAINT TRIGGER posts_counted_insert AFTER INSERT ON posts
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status = '{PUBLISHED}')
+    """CREATE CONSTRAINT TRIGGER posts_counted_insert AFTER INSERT ON posts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status = 'published')
     EXECUTE FUNCTION blog_posts_counted()""",
-    f"""CREATE CONSTRAINT TRIGGER posts_counted_delete AFTER DELETE ON posts
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status = '{PUBLISHED}')
+    """CREATE CONSTRAINT TRIGGER posts_counted_delete AFTER DELETE ON posts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status = 'published')
     EXECUTE FUNCTION blog_posts_counted()""",
-    f"""CREATE CONSTRAINT TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
+    """CREATE CONSTRAINT TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN ((OLD.status = '{PUBLISHED}') IS DISTINCT FROM (NEW.status = '{PUBLISHED}'))
+    WHEN ((OLD.status = 'published') IS DISTINCT FROM (NEW.status = 'published'))
     EXECUTE FUNCTION blog_posts_counted()""",
     """CREATE TRIGGER posts_publication_to_tags AFTER UPDATE OF status, published_at ON posts
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
