@@ -22,6 +22,7 @@ def results():
         text=text,
         query=query,
         posts=posts,
+        ranked_at_most=search.backends.CANDIDATES,
         marked_title=search.marked_title,
         marked_snippet=search.marked_snippet,
     )

@@ -4,6 +4,7 @@ the same query language alike."""
 import pytest
 
 from blog.domain.queries import search_posts
+from blog.domain.search import backends
 from tests.factories import DraftFactory, PostFactory
 
 
@@ -207,3 +208,15 @@ def test_a_post_without_words_is_indexed_and_found_by_nothing(db):
     post("Gardening tips")
     assert found("gardening") == ["Gardening tips"]
     assert total("gardening") == 1
+
+
+def test_only_the_newest_matches_are_ranked_and_counted(db, monkeypatch):
+    """Past ``CANDIDATES`` matches, the oldest are left out, however well they would rank."""
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    post("Gardening, gardening", body="Gardening.")  # the best match, and the oldest
+    for n in range(4):
+        post(f"Notes {n}", body="Some gardening.")
+    post("Cooking")
+    assert found("gardening") == ["Notes 3", "Notes 2", "Notes 1"]
+    assert total("gardening") == 3
+    assert found("cooking") == ["Cooking"]

@@ -6,6 +6,7 @@ from urllib.robotparser import RobotFileParser
 import lxml.html
 import pytest
 
+from blog.domain.search import backends
 from tests.factories import DraftFactory, PostFactory
 
 CRAFT = "A slow afternoon at the bench."
@@ -183,3 +184,12 @@ def test_characters_a_page_cannot_show_are_not_echoed_back(client, db):
     page = lxml.html.fromstring(html)
     assert page.xpath("//input[@name='q']/@value") == ["flask tips", "flask tips"]
     assert _hits(page) == ["Flask tips"]
+
+
+def test_past_the_ranked_matches_the_count_says_what_was_ranked(client, db, monkeypatch):
+    monkeypatch.setattr(backends, "CANDIDATES", 2)
+    for title in ("Chisels", "More chisels", "Chisels again"):
+        PostFactory(title=title, description=CRAFT, body="Steel.")
+    page = _page(client, "/search?q=chisel")
+    assert _count(page) == "The newest 2 matches, best first"
+    assert _hits(page) == ["Chisels again", "More chisels"]
