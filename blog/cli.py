@@ -11,9 +11,10 @@ from flask.cli import AppGroup
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import rendering, search, sessions, site_settings, uploads, users
+from blog.domain import counts, rendering, search, sessions, site_settings, uploads, users
 from blog.domain.errors import ValidationError
 from blog.extensions import db
+from blog.sql import refresh_statistics
 
 blog_cli = AppGroup("blog", help="Manage the blog: database, admin accounts, demo content.")
 
@@ -28,8 +29,9 @@ def init_db(drop: bool, yes: bool) -> None:
     if drop:
         if not yes:
             click.confirm("This deletes every post, user and comment. Continue?", abort=True)
-        with db.engine.begin() as connection:  # the search index first: no model describes it
+        with db.engine.begin() as connection:  # what no model describes goes first
             search.backends.backend_for(connection).drop(connection)
+            counts.remove_triggers(connection)
         db.drop_all()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
@@ -126,6 +128,22 @@ def reindex_search() -> None:
     indexed = search.index.rebuild(db.session, site_settings.search_language())
     db.session.commit()
     click.echo(f"Indexed {indexed} published posts for search.")
+
+
+@blog_cli.command("recount")
+def recount_posts() -> None:
+    """Set the post totals from the posts (the database keeps them; this repairs them)."""
+    counts.recount(db.session)
+    db.session.commit()
+    click.echo("Post totals set from the posts.")
+
+
+@blog_cli.command("analyze")
+def analyze() -> None:
+    """Refresh the database's statistics (after a bulk import), for its query planner."""
+    with db.engine.begin() as connection:
+        refresh_statistics(connection)
+    click.echo("Database statistics refreshed.")
 
 
 @blog_cli.command("settings")

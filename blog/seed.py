@@ -25,7 +25,7 @@ from blog.extensions import db
 from blog.markdown import render_comment, render_post
 from blog.models import Comment, Page, Post, PostStatus, PostTag, User, favorites, follows, utcnow
 from blog.models.post import SLUG_MAX
-from blog.sql import insert_ignoring_conflicts
+from blog.sql import insert_ignoring_conflicts, refresh_statistics
 
 DEMO_PASSWORD = "demo-password"
 DEMO_DOMAIN = "example.com"
@@ -270,6 +270,8 @@ def seed_command(user_count: int, post_count: int, random_seed: int) -> None:
     written = _seed_posts(fake, author_ids, post_count)
     if _seed_about_page():
         click.echo("An About page, linked in the navigation.")
+    with db.engine.begin() as connection:  # the planner's view of the rows just written
+        refresh_statistics(connection)
     click.echo(
         f"{len(author_ids)} demo authors (password: {DEMO_PASSWORD!r}), {written} new posts."
     )

@@ -2,9 +2,9 @@ import pytest
 import sqlalchemy as sa
 
 from blog import schema_migrations
-from blog.domain import sessions
+from blog.domain import counts, sessions
 from blog.extensions import db
-from blog.models import Post, Tag, User
+from blog.models import Post, Tag, User, post_counts
 from tests.factories import PostFactory, UserFactory
 
 
@@ -150,3 +150,27 @@ def test_seed_refuses_nonsense_numbers(app):
 def test_shell_context_has_the_models(app):
     context = app.make_shell_context()
     assert {"db", "User", "Post", "Tag", "Comment"} <= set(context)
+
+
+def test_recount_repairs_the_post_totals(app):
+    PostFactory(title="Counted")
+    db.session.execute(sa.update(post_counts).values(published=40))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["blog", "recount"])
+    assert result.exit_code == 0, result.output
+    assert counts.public_posts_count() == 1
+
+
+def test_analyze_gives_the_planner_statistics_of_the_posts(app):
+    for n in range(3):
+        PostFactory(title=f"Post {n}")
+    result = app.test_cli_runner().invoke(args=["blog", "analyze"])
+    assert result.exit_code == 0, result.output
+    if db.engine.dialect.name == "sqlite":
+        analyzed = sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'posts'")
+    else:
+        analyzed = sa.text(
+            "SELECT count(*) FROM pg_stat_user_tables "
+            "WHERE relname = 'posts' AND last_analyze IS NOT NULL"
+        )
+    assert db.session.scalar(analyzed) >= 1

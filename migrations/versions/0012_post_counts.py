@@ -9,6 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from blog.domain import counts
+from blog.sql import refresh_statistics
 
 revision = '0012'
 down_revision = '0011'
@@ -32,6 +33,7 @@ def upgrade():
     op.create_index('ix_posts_author_id_status_published_at', 'posts', ['author_id', 'status', 'published_at', 'id'], unique=False)
     op.create_index('ix_posts_status_published_at_id', 'posts', ['status', 'published_at', 'id'], unique=False)
     counts.install_triggers(bind)
+    refresh_statistics(bind)
 
 
 def downgrade():
