@@ -116,27 +116,31 @@ _POSTGRES = [
         UPDATE post_counts SET published = published + delta WHERE scope = scope_name;
       END IF;
     END $$""",
-    """CREATE OR REPLACE FUNCTION blog_posts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION blog_posts_counted() RETURNS trigger
+    LANGUAGE plpgsql AS $$
     BEGIN
       PERFORM blog_count_posts('all',
         (CASE WHEN TG_OP <> 'DELETE' AND NEW.status = 'published' THEN 1 ELSE 0 END)
         - (CASE WHEN TG_OP <> 'INSERT' AND OLD.status = 'published' THEN 1 ELSE 0 END));
       RETURN NULL;
     END $$""",
-    """CREATE OR REPLACE FUNCTION blog_posts_publication_to_tags() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION blog_posts_publication_to_tags() RETURNS trigger
+    LANGUAGE plpgsql AS $$
     BEGIN
       UPDATE post_tags
       SET published_at = CASE WHEN NEW.status = 'published' THEN NEW.published_at END
       WHERE post_id = NEW.id;
       RETURN NULL;
     END $$""",
-    """CREATE OR REPLACE FUNCTION blog_post_tags_publication() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION blog_post_tags_publication() RETURNS trigger
+    LANGUAGE plpgsql AS $$
     BEGIN
       NEW.published_at := (SELECT CASE WHEN status = 'published' THEN published_at END
                            FROM posts WHERE id = NEW.post_id);
       RETURN NEW;
     END $$""",
-    """CREATE OR REPLACE FUNCTION blog_post_tags_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION blog_post_tags_counted() RETURNS trigger
+    LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP <> 'INSERT' AND OLD.published_at IS NOT NULL THEN
         PERFORM blog_count_posts('tag:' || OLD.tag_id, -1);
