@@ -116,8 +116,11 @@ def published_posts(
             return PostList(_tagged(tag_id), counts.public_total(tag_id))
         return PostList(_public_ids(), counts.public_total())
     ids = _public_ids()
-    if tag_id is not None:
-        ids = ids.where(Post.id.in_(_tagged(tag_id).with_only_columns(PostTag.post_id)))
+    if tag_id is not None:  # looked up per post of the other filters, which are narrower
+        tagged = sa.select(PostTag.post_id).where(
+            PostTag.post_id == Post.id, PostTag.tag_id == tag_id
+        )
+        ids = ids.where(tagged.exists())
     if author is not None:
         ids = ids.where(Post.author_id == _user_id_named(author))
     if favorited_by is not None:
