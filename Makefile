@@ -8,7 +8,7 @@ export FLASK_APP := blog
 HOST = 127.0.0.1
 PORT = 5000
 
-.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz mutation
+.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz mutation bench
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://$(HOST):$(PORT) (make run PORT=5001 HOST=...)"
@@ -23,6 +23,8 @@ help:
 	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite and PostgreSQL"
 	@echo "make fuzz       fuzz the JSON API with schemathesis from its OpenAPI document (schemathesis.toml)"
 	@echo "make mutation  mutation testing of blog/domain and blog/markdown.py (mutmut; docs/testing.md)"
+	@echo "make bench     the benchmark: 1k and 1M posts, SQLite and PostgreSQL, under gunicorn and wrk"
+	@echo "               (make bench BENCH_ARGS=--quick: the small datasets, under two minutes)"
 
 $(BIN)/flask: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +57,13 @@ mutation: install
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTMUT_ARGS)
 	$(BIN)/python scripts/mutation-score
+
+# The benchmark, not part of `make test` (docs/performance.md): datasets built once into
+# bench/data/ and PostgreSQL, the blog under gunicorn, driven by wrk; the tables are printed and
+# written to bench/results/. BENCH_ARGS go to `python -m bench` (e.g. BENCH_ARGS='--quick',
+# BENCH_ARGS='--databases sqlite --sizes small --only home,tag'; `--help` lists them).
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # FUZZ_ARGS go to `schemathesis run` (e.g. FUZZ_ARGS='--seed 7 -n 500'); FUZZ_TIMEOUT in seconds.
 fuzz: install

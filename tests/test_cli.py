@@ -1,10 +1,11 @@
 import pytest
 import sqlalchemy as sa
+from slugify import slugify
 
 from blog import schema_migrations
 from blog.domain import counts, sessions
 from blog.extensions import db
-from blog.models import Post, Tag, User, post_counts
+from blog.models import Comment, Post, PostStatus, PostTag, Tag, User, follows, post_counts
 from tests.factories import PostFactory, UserFactory
 
 
@@ -140,6 +141,37 @@ def test_seed_counts_every_demo_author_s_posts_toward_the_total(app):
     assert runner.invoke(args=["blog", "seed", "--users", "5", "--posts", "30"]).exit_code == 0
     assert runner.invoke(args=["blog", "seed", "--users", "2", "--posts", "30"]).exit_code == 0
     assert db.session.query(Post).count() == 30
+
+
+def test_seeded_content_is_shaped_like_a_real_blog_s(app):
+    """What the benchmark relies on: a few prolific authors, not equal shares; a post with 50
+    comments; tags of unequal use; slugs as the site makes them from the title."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["blog", "seed", "--users", "10", "--posts", "200"]).exit_code == 0
+    per_author = (
+        db.session.execute(sa.select(sa.func.count()).select_from(Post).group_by(Post.author_id))
+        .scalars()
+        .all()
+    )
+    assert max(per_author) > 3 * min(per_author)
+    comments = (
+        db.session.execute(
+            sa.select(sa.func.count()).select_from(Comment).group_by(Comment.post_id)
+        )
+        .scalars()
+        .all()
+    )
+    assert max(comments) == 50
+    per_tag = (
+        db.session.execute(sa.select(sa.func.count()).select_from(PostTag).group_by(PostTag.tag_id))
+        .scalars()
+        .all()
+    )
+    assert max(per_tag) > 3 * min(per_tag)
+    published = db.session.scalars(sa.select(Post).where(Post.status == PostStatus.PUBLISHED))
+    for post in published:
+        assert post.slug.rsplit("-", 1)[0] == slugify(post.title)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(follows)) > 0
 
 
 def test_seed_refuses_nonsense_numbers(app):

@@ -190,6 +190,29 @@ def test_seeded_posts_are_indexed(app, db):
         assert post.title in found(f'"{post.title}"')
 
 
+def _documents() -> dict:
+    """Each document as stored: FTS5's columns (a post's tags in the order of its rows), or
+    PostgreSQL's tsvector as text."""
+    if db.engine.dialect.name == "sqlite":
+        rows = db.session.execute(
+            sa.text("SELECT rowid, title, tags, description, body FROM post_search")
+        )
+        return {r[0]: (r[1], sorted(r[2].split()), r[3], r[4]) for r in rows}
+    rows = db.session.execute(sa.text("SELECT post_id, document::text FROM post_search"))
+    return dict(rows.all())
+
+
+def test_seeded_documents_are_those_the_index_would_write(app, db):
+    """The seed writes its rows in bulk and the documents itself (from pooled bodies), so
+    they must be exactly what the index writes from the rows: rewritten, nothing changes."""
+    result = app.test_cli_runner().invoke(args=["blog", "seed", "--users", "3", "--posts", "40"])
+    assert result.exit_code == 0, result.output
+    seeded = _documents()
+    assert len(seeded) > 30
+    index.rebuild(db.session, "english")
+    assert _documents() == seeded
+
+
 def test_reindex_search_indexes_again_in_the_language_set(app, db, settings):
     """Terms are stored stemmed: after a change of language the index must be rebuilt."""
     PostFactory(title="Manger", body="Manger.", description="Manger.")
