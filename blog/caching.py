@@ -192,21 +192,6 @@ def _read_version() -> None:
     version_read_along(row)
 
 
-def read_version_apart() -> None:
-    """Read the version as this request's, on a connection of its own rather than the ORM
-    session's (a third of the time): what the page cache does before Flask sees the request.
-    Pages the request goes on to build read their rows afterwards, so they are never older
-    than the version they are kept under."""
-    try:
-        with db.engine.connect() as connection:
-            row = connection.execute(_version_statement()).one()
-    except SQLAlchemyError as error:
-        _trouble("version read", "content_version", error)
-        version_unreadable()
-        return
-    version_read_along(row)
-
-
 class VersionKey:
     """The content version, as an opaque key, read with the fewest layers: a bare DB-API cursor
     running :func:`version_columns`' first three (the number, its time, the newest public

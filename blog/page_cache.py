@@ -373,6 +373,7 @@ class PageCacheMiddleware:
             environ.get("PATH_INFO"),
             environ.get("QUERY_STRING"),
             environ.get("HTTP_ACCEPT_ENCODING"),
+            environ.get("HTTP_ORIGIN"),
         )
         place = self._places.get(asked, False)
         if place is False:
@@ -391,7 +392,8 @@ class PageCacheMiddleware:
             subdomain=self.app.url_map.default_subdomain or None,
         )
         try:
-            endpoint, _ = adapter.match(method="GET")
+            with self.app.app_context():  # converters may read the app (the pages' slugs)
+                endpoint, _ = adapter.match(method="GET")
         except HTTPException:  # not found, or a redirect (a missing slash)
             return None
         if endpoint not in CACHEABLE_ENDPOINTS:
@@ -406,6 +408,7 @@ class PageCacheMiddleware:
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             query,
+            environ.get("HTTP_ORIGIN"),  # CORS answers name the origin that asked
         )
         digest = hashlib.blake2b(repr(where).encode(), digest_size=16).hexdigest()
         return f"{digest}:{encoding or 'identity'}"
@@ -430,13 +433,13 @@ class PageCacheMiddleware:
 
     def _answer_kept(self, environ: dict, start_response, kept) -> list[bytes]:
         status, headers, body, etag = kept
-        headers = [*headers, ("X-Request-ID", _request_id(environ)), (STATUS_HEADER, "hit")]
+        own = [("X-Request-ID", _request_id(environ)), (STATUS_HEADER, "hit")]
         asked = environ.get("HTTP_IF_NONE_MATCH")
         if asked and parse_etags(asked).contains_weak(etag):
             kept_on_304 = [(name, value) for name, value in headers if name.lower() in KEPT_ON_304]
-            start_response("304 Not Modified", kept_on_304)
+            start_response("304 Not Modified", [*kept_on_304, *own])
             return []
-        start_response(status, headers)
+        start_response(status, [*headers, *own])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     def _answer_built(self, environ: dict, start_response, key: str | None) -> list[bytes]:
