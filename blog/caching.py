@@ -194,18 +194,20 @@ def _read_version() -> None:
 
 class VersionKey:
     """The content version, as an opaque key, read with the fewest layers: a bare DB-API cursor
-    running :func:`version_columns`' first three (the number, its time, the newest public
-    post's time), compiled once. What the page cache keys pages by before Flask sees the
-    request; SQLAlchemy's own execution took twice as long as the statement itself.
+    running :func:`version_columns`, compiled once. What the page cache keys pages by before
+    Flask sees the request; SQLAlchemy's own execution took twice as long as the statement.
 
-    The key is the row as the driver returns it: equal rows, equal keys, on every instance, and
-    it changes whenever :func:`current_content_version` does (a write, a scheduled post going
-    live), and also when the newest post changes, which always comes with a write. None when
-    the database can't answer: the request is then left to the app, which says why."""
+    The key is the first three columns (the number, its time, the newest public post's time) as
+    the driver returns them: equal rows, equal keys, on every instance, and it changes whenever
+    :func:`current_content_version` does (a write, a scheduled post going live), and also when
+    the newest post changes, which always comes with a write. The fourth, the next scheduled
+    publication, is decoded only when asked (:meth:`next_publication`: a page built past it
+    must not be kept under this key). :meth:`read` gives None when the database can't answer:
+    the request is then left to the app, which says why."""
 
     def __init__(self, engine: sa.Engine) -> None:
         dialect = engine.dialect
-        compiled = sa.select(*version_columns()[:3]).compile(dialect=dialect)
+        compiled = sa.select(*version_columns()).compile(dialect=dialect)
         self.engine = engine
         self.sql = str(compiled)
         self.compiled = compiled
@@ -214,6 +216,7 @@ class VersionKey:
             name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in compiled.construct_params()
         }
+        self._decode = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
 
     def _parameters(self):
         given = self.compiled.construct_params()  # "now" is taken here
@@ -223,7 +226,8 @@ class VersionKey:
         }
         return values if self.names is None else tuple(values[name] for name in self.names)
 
-    def read(self) -> str | None:
+    def read(self) -> tuple[str, Any] | None:
+        """``(key, next publication as the driver gave it)``, or None."""
         try:
             parameters = self._parameters()
             connection = self.engine.raw_connection()
@@ -238,7 +242,12 @@ class VersionKey:
                 connection.close()
         except Exception:  # whatever the driver raises: the app will read it and say why
             return None
-        return repr(tuple(row)) if row is not None else None
+        if row is None:
+            return None
+        return repr(tuple(row[:3])), row[3]
+
+    def next_publication(self, raw: Any) -> datetime | None:
+        return self._decode(raw) if self._decode is not None else raw
 
 
 def gone_live_since_last_write() -> tuple[datetime | None, datetime] | None:

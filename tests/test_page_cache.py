@@ -711,3 +711,26 @@ def test_each_origin_gets_its_own_cors_answer(database_url):
             assert response.headers["Access-Control-Allow-Origin"] == origin
         elsewhere = client.get("/api/tags", headers={"Origin": "https://evil.example"})
         assert "Access-Control-Allow-Origin" not in elsewhere.headers
+
+
+def test_a_page_built_across_a_posts_time_is_not_kept_under_the_key_before_it(database_url, clock):
+    """The page's key was read before the time, the page built after it (with the post on it):
+    an instance whose clock lags a little would still read that key, so the page isn't kept."""
+    with app_on(database_url, PAGE_CACHE=True, CACHE_TYPE="SimpleCache") as app:
+        author = UserFactory(username="writer")
+        PostFactory(author=author, title="Older news")
+        due = clock.now + timedelta(seconds=30)
+        posts.create_post(author, title="The zeppelin", body="B", description="D", publish_at=due)
+        before = clock.now
+
+        @app.before_request
+        def time_passes_while_it_is_built():
+            if request.args.get("page") == "1":
+                clock.advance(minutes=1)
+
+        client = app.test_client(use_cookies=False)
+        assert "The zeppelin" in client.get("/?page=1").text  # past its time when built
+        clock.now = before  # the instance that lags
+        clock.advance(seconds=0)
+        response = client.get("/?page=1")
+        assert response.headers["X-Page-Cache"] == "miss"
