@@ -219,7 +219,9 @@ def client_has(etag: str) -> bool:
 # ---- The release a page was built by ----
 
 PACKAGE = Path(__file__).resolve().parent
-SECRET_SETTINGS = ("SECRET", "PASSWORD", "ACCESS_KEY")
+SECRET_SETTINGS = ("SECRET", "PASSWORD", "ACCESS_KEY", "DATABASE", "REDIS")
+"""Words of the settings left out of the release: secrets, and addresses that may hold a
+password (a hash of them in every key would let whoever reads Redis try passwords against it)."""
 
 
 def _package_files() -> list[Path]:
@@ -231,7 +233,7 @@ def _package_files() -> list[Path]:
 
 
 def _settings_signature(config) -> bytes:
-    """What the settings make of a page (title, pages per list, SITE_URL...): not the secrets."""
+    """What the settings make of a page (title, pages per list, SITE_URL...), secrets aside."""
     shown = sorted(
         (name, repr(config.get(name)))
         for name in ENVIRONMENT_SETTINGS
@@ -329,8 +331,8 @@ class Recent:
 PLACES_KEPT = 4096
 """Addresses whose place in the key a process remembers (matching the route and hashing cost
 more than the rest of a hit)."""
-RECENT_BYTES = 8 * 1024 * 1024
-"""What :class:`Recent` keeps per process: some hundreds of compressed pages."""
+RECENT_BYTES = 4 * 1024 * 1024
+"""What :class:`Recent` keeps per process: a thousand compressed pages or so."""
 
 
 class PageCacheMiddleware:
@@ -414,22 +416,26 @@ class PageCacheMiddleware:
         return f"{digest}:{encoding or 'identity'}"
 
     def _cached(self, environ: dict, start_response, place: str):
+        """A page this process served last needs no app context; the rest do (the cache, the
+        app)."""
+        reader = self._reader
+        if reader is None:
+            with self.app.app_context():
+                reader = self._reader = caching.VersionKey(db.engine)
+        read = reader.read()
+        if read is None:  # nothing to key by: the database can't say
+            with self.app.app_context():
+                return self._answer_built(environ, start_response, None, None)
+        version, next_publication = read
+        key = f"page:{self.release()}:{place}@{version}"
+        kept = self.recent.get(key)
+        if kept is not None:
+            return self._answer_kept(environ, start_response, kept)
         with self.app.app_context():
-            version = self._version_key()
-            if version is None:  # nothing to key by: the database can't say
-                return self._answer_built(environ, start_response, None)
-            key = f"page:{self.release()}:{place}@{version}"
-            kept = self.recent.get(key) or self._read(key)
+            kept = self._read(key)
             if kept is not None:
                 return self._answer_kept(environ, start_response, kept)
-            return self._answer_built(environ, start_response, key)
-
-    def _version_key(self) -> str | None:
-        engine = db.engine
-        reader = self._reader
-        if reader is None or reader.engine is not engine:
-            reader = self._reader = caching.VersionKey(engine)
-        return reader.read()
+            return self._answer_built(environ, start_response, key, next_publication)
 
     def _answer_kept(self, environ: dict, start_response, kept) -> list[bytes]:
         status, headers, body, etag = kept
@@ -442,14 +448,14 @@ class PageCacheMiddleware:
         start_response(status, [*headers, *own])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _answer_built(self, environ: dict, start_response, key: str | None) -> list[bytes]:
+    def _answer_built(self, environ: dict, start_response, key, next_publication) -> list[bytes]:
         """Let the app answer (in the app context already pushed), then keep the answer under
         ``key`` if it may be shared. The app reads its rows after the version was read, so
         they are never older than the version the page is kept under."""
         status, headers, body = self._build(environ)
         headers = _guarded(headers)
         if key is not None:
-            if self._may_keep(environ, status, headers):
+            if self._may_keep(environ, status, headers, next_publication):
                 etag = next((v for n, v in headers if n.lower() == "etag"), None)
                 kept = [(n, v) for n, v in headers if n.lower() not in NOT_KEPT]
                 self._keep(key, (status, kept, body, unquote_etag(etag)[0] if etag else None))
@@ -476,17 +482,16 @@ class PageCacheMiddleware:
                 close()
         return answer[0], answer[1], b"".join(chunks)
 
-    def _may_keep(self, environ, status: str, headers) -> bool:
+    def _may_keep(self, environ, status: str, headers, next_publication) -> bool:
         if not environ.get(SHAREABLE) or environ["REQUEST_METHOD"] != "GET":
             return False
         if not status.startswith("200 "):
             return False
         if any(name.lower() == "set-cookie" for name, _ in headers):
             return False
-        caching.current_content_version()  # read by most pages already; the next publication
-        due = g.get("content_next_publication")
-        # A scheduled post that went live while the page was built may be on it: not under
-        # the version from before its time.
+        # A scheduled post that went live since the version was read may be on the page: not
+        # under the key from before its time (where an instance whose clock lags would find it).
+        due = self._reader.next_publication(next_publication)
         return due is None or utcnow() < due
 
     def _read(self, key: str) -> tuple | None:
