@@ -33,6 +33,7 @@ is never read after. Until then the key is the plain number, as it was before sc
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -47,7 +48,7 @@ from sqlalchemy.orm import Session
 from blog.extensions import cache, db
 from blog.models.post import Post
 from blog.models.site import CONTENT_VERSION_ID, content_version
-from blog.models.types import utcnow
+from blog.models.types import UTCDateTime, utcnow
 from blog.sql import insert_ignoring_conflicts
 
 WROTE = "blog.wrote"
@@ -121,31 +122,42 @@ def last_modified(fallback: datetime | None) -> datetime | None:
     return content_changed_at() or fallback
 
 
-def version_columns() -> list[sa.ScalarSelect]:
+@functools.cache
+def version_columns() -> tuple[sa.Label, ...]:
     """The version, its time, the newest public post's publication time and the next scheduled
     one, as columns of one statement (each read through the index on status and publication
     time: one row, not a scan). A caller that reads them with its own columns (the site
-    settings, which every page reads) hands the row to :func:`version_read_along`."""
+    settings, which every page reads) hands the row to :func:`version_read_along`.
+
+    Built once: "now" is a parameter whose value is taken as each statement runs (building the
+    four subqueries cost more than running them). Public is :attr:`Post.is_public`'s rule,
+    published and its time come, spelt with that parameter."""
     this_row = content_version.c.id == CONTENT_VERSION_ID
-    return [
+    now = sa.bindparam("content_version_now", callable_=utcnow, type_=UTCDateTime())
+    return (
         sa.select(content_version.c.version).where(this_row).scalar_subquery().label("version"),
         sa.select(content_version.c.changed_at)
         .where(this_row)
         .scalar_subquery()
         .label("changed_at"),
         sa.select(Post.published_at)
-        .where(Post.is_public)
+        .where(Post.is_published, Post.published_at <= now)
         .order_by(Post.published_at.desc())
         .limit(1)
         .scalar_subquery()
         .label("live_since"),
         sa.select(Post.published_at)
-        .where(Post.is_published, Post.published_at > utcnow())
+        .where(Post.is_published, Post.published_at > now)
         .order_by(Post.published_at)
         .limit(1)
         .scalar_subquery()
         .label("next_publication"),
-    ]
+    )
+
+
+@functools.cache
+def _version_statement() -> sa.Select:
+    return sa.select(*version_columns())
 
 
 def version_read_along(row: sa.Row) -> None:
@@ -171,13 +183,71 @@ def version_unreadable() -> None:
 
 def _read_version() -> None:
     try:
-        row = db.session.execute(sa.select(*version_columns())).one()
+        row = db.session.execute(_version_statement()).one()
     except SQLAlchemyError as error:
         db.session.rollback()
         _trouble("version read", "content_version", error)
         version_unreadable()
         return
     version_read_along(row)
+
+
+class VersionKey:
+    """The content version, as an opaque key, read with the fewest layers: a bare DB-API cursor
+    running :func:`version_columns`, compiled once. What the page cache keys pages by before
+    Flask sees the request; SQLAlchemy's own execution took twice as long as the statement.
+
+    The key is the first three columns (the number, its time, the newest public post's time) as
+    the driver returns them: equal rows, equal keys, on every instance, and it changes whenever
+    :func:`current_content_version` does (a write, a scheduled post going live), and also when
+    the newest post changes, which always comes with a write. The fourth, the next scheduled
+    publication, is decoded only when asked (:meth:`next_publication`: a page built past it
+    must not be kept under this key). :meth:`read` gives None when the database can't answer:
+    the request is then left to the app, which says why."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        dialect = engine.dialect
+        compiled = sa.select(*version_columns()).compile(dialect=dialect)
+        self.engine = engine
+        self.sql = str(compiled)
+        self.compiled = compiled
+        self.names = compiled.positiontup if compiled.positional else None
+        self.processors = {
+            name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in compiled.construct_params()
+        }
+        self._decode = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
+
+    def _parameters(self):
+        given = self.compiled.construct_params()  # "now" is taken here
+        values = {
+            name: process(given[name]) if process else given[name]
+            for name, process in self.processors.items()
+        }
+        return values if self.names is None else tuple(values[name] for name in self.names)
+
+    def read(self) -> tuple[str, Any] | None:
+        """``(key, next publication as the driver gave it)``, or None."""
+        try:
+            parameters = self._parameters()
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                try:
+                    cursor.execute(self.sql, parameters)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            finally:
+                connection.close()
+        except Exception:  # whatever the driver raises: the app will read it and say why
+            return None
+        if row is None:
+            return None
+        return repr(tuple(row[:3])), row[3]
+
+    def next_publication(self, raw: Any) -> datetime | None:
+        return self._decode(raw) if self._decode is not None else raw
 
 
 def gone_live_since_last_write() -> tuple[datetime | None, datetime] | None:

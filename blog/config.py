@@ -65,6 +65,9 @@ class Config:
     CACHE_TYPE = ""
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "blog:cache:"
+    PAGE_CACHE = True
+    SHARED_CACHE_MAX_AGE = 60
+    SHARED_CACHE_STALE_WHILE_REVALIDATE = 300
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -134,6 +137,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     CACHE_TYPE = "NullCache"  # every request computes: statement counts don't depend on order
     CACHE_NO_NULL_WARNING = True
+    PAGE_CACHE = False  # on in the tests of the page cache (tests/test_page_cache.py)
     UPLOAD_STORAGE = "database"  # nothing written into the checkout's instance folder
     LOG_LEVEL = "WARNING"
 
@@ -244,6 +248,10 @@ def setting_problem(config: Mapping[str, Any]) -> str | None:
         return "UPLOAD_PUBLIC_URL must be an http:// or https:// URL"
     if config.get("SEARCH_LANGUAGE", "english") not in SEARCH_LANGUAGES:
         return f"SEARCH_LANGUAGE must be one of {', '.join(sorted(SEARCH_LANGUAGES))}"
+    for name in ("SHARED_CACHE_MAX_AGE", "SHARED_CACHE_STALE_WHILE_REVALIDATE"):
+        seconds = config.get(name, 0)
+        if not isinstance(seconds, int) or not 0 <= seconds <= 31_536_000:
+            return f"{name} must be between 0 and 31536000 seconds"
     revisions_kept = config.get("REVISIONS_KEPT", 25)
     if not isinstance(revisions_kept, int) or not 0 <= revisions_kept <= 1000:
         return "REVISIONS_KEPT must be between 0 and 1000"

@@ -3,6 +3,7 @@
 import sqlite3
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,6 +32,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 cache = Cache()
+compress = Compress()
 
 
 @event.listens_for(Engine, "connect")

@@ -17,7 +17,7 @@ from flask_cors import CORS
 from flask_openapi3 import OpenAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from blog import caching, cli, errors, hardening, limits, logs, mail
+from blog import caching, cli, errors, hardening, limits, logs, mail, page_cache
 from blog import config as cfg
 from blog.api import documentation
 from blog.domain.search import backends as search_backends
@@ -96,6 +96,8 @@ def _enforce_production_safety(app: Flask, environ: Mapping[str, str]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    # First: its after_request runs after every other one, and its WSGI layer inside ProxyFix.
+    page_cache.init_app(app)
     hardening.init_app(app)
     limits.init_app(app)
     caching.init_app(app)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from blog import caching
+from blog import caching, page_cache
 from blog.domain import queries, site_settings
 from blog.feeds import building, going_live, websub  # noqa: F401 (websub listens to post changes)
 from blog.urls import public_url_for
@@ -142,7 +142,7 @@ def _serve(kind: str, identity: str, load) -> Response:
     settings = [config[name] for name in FEED_SETTINGS]
     facts = [version, kind, identity, request.host_url, *settings]
     etag = hashlib.sha256(repr(facts).encode()).hexdigest()[:32]
-    if version is not None and etag in request.if_none_match:
+    if version is not None and page_cache.client_has(etag):
         return _answer(Response(status=304), etag, None)
 
     def build():

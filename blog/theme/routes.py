@@ -2,8 +2,9 @@
 
 Pages link it as ``/site.css?v=<fingerprint>``, so a browser keeps it for a year and fetches the
 new one as soon as the colour changes (the page names another fingerprint). A request naming an
-older fingerprint, or none, gets the current colours with a short lifetime. Without an accent
-colour no page links it; asked anyway, it is an empty stylesheet.
+older fingerprint, or none, gets the current colours with a short lifetime: the rule of every
+static file (:func:`blog.static_files.cache_for`). Without an accent colour no page links it;
+asked anyway, it is an empty stylesheet.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, url_for
 
 from blog.domain import site_settings
+from blog.static_files import ARGUMENT, cache_for
 from blog.theme import palette
 
 bp = Blueprint("theme", __name__)
-
-YEAR = 365 * 24 * 3600
-SHORT = 300
 
 
 @bp.get("/site.css")
@@ -25,12 +24,7 @@ def stylesheet():
     css, fingerprint = palette.stylesheet(accent) if accent else ("", "none")
     response = Response(css, content_type="text/css; charset=utf-8")
     response.set_etag(fingerprint)
-    response.cache_control.public = True
-    if request.args.get("v") == fingerprint:
-        response.cache_control.max_age = YEAR
-        response.cache_control.immutable = True
-    else:
-        response.cache_control.max_age = SHORT
+    cache_for(response, request.args.get(ARGUMENT) == fingerprint)
     return response.make_conditional(request)
 
 
@@ -40,4 +34,4 @@ def site_stylesheet_url() -> str | None:
     accent = site_settings.current().accent_color
     if not accent:
         return None
-    return url_for("theme.stylesheet", v=palette.stylesheet(accent)[1])
+    return url_for("theme.stylesheet", **{ARGUMENT: palette.stylesheet(accent)[1]})
