@@ -20,7 +20,10 @@ def render_post_page(post: Post, comment_form: CommentForm | None = None) -> str
         "posts/show.html",
         post=post,
         comments=post_comments,
-        comment_form=comment_form or CommentForm(formdata=None),
+        # Only a signed-in reader gets the form: making one makes a CSRF token, and a page
+        # holding one can't be kept for every reader (blog.page_cache).
+        comment_form=comment_form
+        or (CommentForm(formdata=None) if current_user.is_authenticated else None),
         can_edit=can_edit_post(current_user, post),
         deletable={c.id for c in post_comments if can_delete_comment(current_user, c)},
         contents=table_of_contents(post.body, post.body_html),
