@@ -67,9 +67,6 @@ class PostList:
         count = sa.select(sa.func.count()).select_from(ids.order_by(None).subquery())
         return cls(ids, count.scalar_subquery())
 
-    def where(self, *conditions) -> PostList:
-        return PostList.counted(self.ids.where(*conditions))
-
 
 NOTHING = PostList(sa.select(Post.id).where(sa.false()), sa.literal(0))
 
