@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 
@@ -87,7 +88,14 @@ def options_from(args) -> Options:
     )
 
 
+def _stop(signum, frame):
+    """TERM ends the run as Ctrl-C does: through the ``finally`` that stops each server."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started in the background, ignoring it
     args = parser().parse_args(argv)
     if args.list:
         for e in endpoints.ENDPOINTS:
@@ -129,4 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the servers have been stopped on the way out
+        print("bench: interrupted", file=sys.stderr)
+        sys.exit(130)

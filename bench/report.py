@@ -289,9 +289,13 @@ def tables(results: dict) -> str:
 
 
 def _errors(e: dict) -> str:
+    """Wrong answers; then, apart, requests slower than wrk's timeout, and a run in which no
+    request at all finished (wrk counts those still waiting at the end as nothing)."""
     text = str(e["errors"])
     if e["timeouts"]:
         text += f" ({e['timeouts']} timeouts)"
+    if not e["requests"]:
+        text += " (none answered in the run)"
     return text
 
 

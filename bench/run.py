@@ -26,8 +26,8 @@ POST_BODY = "\\n\\n".join(
         "indexing it for search cost what an ordinary post costs.",
         "## What it measures",
         "- the insert\\n- the tags\\n- the search index\\n- the content version",
-        "Every request writes a new post with a title of its own; the benchmark deletes them "
-        "afterwards, so the dataset stays as it was built. " * 3,
+        "Every request writes a new post with a title of its own; the next run deletes them "
+        "first, so the dataset stays as it was built. " * 3,
     ]
 )
 
@@ -71,9 +71,13 @@ def page_cache_exists() -> bool:
     return CACHE_SETTING in ENVIRONMENT_SETTINGS
 
 
-def measure(port: int, path: str, options: Options, **kwargs) -> dict:
-    """Loaded with ``options.connections``, then one connection (the latency figures)."""
+def measure(server, path: str, options: Options, **kwargs) -> dict:
+    """Loaded with ``options.connections``, then one connection (the latency figures); each
+    pass ends once the server has finished what wrk left running (``drain_s``), so the next
+    starts on an idle server."""
+    port = server.port
     loaded = wrk.run(port, path, options.load_seconds, options.connections, **kwargs)
+    drained = server.wait_idle()
     figures = {
         "rate": round(loaded.rate, 1),
         "requests": loaded.requests,
@@ -85,9 +89,11 @@ def measure(port: int, path: str, options: Options, **kwargs) -> dict:
         "p50_ms": loaded.p50_ms,
         "p99_ms": loaded.p99_ms,
         "latency_from": f"{options.connections} connections",
+        "drain_s": drained,
     }
     if options.latency_seconds:
         alone = wrk.run(port, path, options.latency_seconds, 1, timeout=30, **kwargs)
+        server.wait_idle()
         figures.update(
             p50_ms=alone.p50_ms,
             p99_ms=alone.p99_ms,
@@ -108,7 +114,7 @@ def hello_limit(options: Options) -> dict:
         answer = Client(port).request("GET", "/")
         if answer.status != 200:
             raise RuntimeError(f"the hello world answered {answer.status}")
-        figures = measure(port, "/", options, headers=dict(BROWSER))
+        figures = measure(server, "/", options, headers=dict(BROWSER))
         figures["rss_mb"] = server.rss_mb()
     if figures["errors"]:
         raise RuntimeError(f"the hello world answered with errors: {figures}")
@@ -226,7 +232,7 @@ def run_round(dataset: Dataset, options: Options, run_id: str) -> Round:
                 continue
             path = catalog.path_of(endpoint, fixtures)
             figures = measure(
-                port,
+                server,
                 path,
                 options,
                 headers=_headers(endpoint, credentials),
@@ -283,7 +289,7 @@ def cached_pass(
         for endpoint in pages:
             path = catalog.path_of(endpoint, fixtures)
             first = check(client, endpoint, path, _headers(endpoint))
-            figures = measure(port, path, options, headers=_headers(endpoint))
+            figures = measure(server, path, options, headers=_headers(endpoint))
             figures.update(
                 name=endpoint.name,
                 label=endpoint.label,
@@ -305,6 +311,7 @@ def memory_check(server, chosen, fixtures: dict, options: Options) -> dict:
     samples = [{"seconds": 0, "rss_mb": server.rss_mb()}]
     done: list = []
     load = threading.Thread(
+        daemon=True,
         target=lambda: done.append(
             wrk.run(
                 server.port,
@@ -314,7 +321,7 @@ def memory_check(server, chosen, fixtures: dict, options: Options) -> dict:
                 headers=dict(BROWSER),
                 paths=paths,
             )
-        )
+        ),
     )
     started = time.monotonic()
     load.start()

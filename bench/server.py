@@ -28,6 +28,9 @@ RATE_LIMITS = (
 )
 """Kept on (their Redis round trips are part of the cost) but too high to refuse the load."""
 CACHE_SETTING = "PAGE_CACHE"
+IDLE_SAMPLE, IDLE_TICKS = 0.2, 1
+"""The workers count as idle when, twice in a row, they used at most this many CPU ticks (a
+hundredth of a second each) in this many seconds: their heartbeat and event loop, no request."""
 REDIS_DATABASES = {
     "hello": 9,
     "sqlite-small": 10,
@@ -74,6 +77,32 @@ class Server:
             return [int(pid) for pid in children.read_text().split()]
         except OSError:
             return []
+
+    def cpu_ticks(self) -> tuple[frozenset[int], int]:
+        """The workers, and the CPU time they have used (user and system, in clock ticks)."""
+        pids, ticks = frozenset(self.workers()), 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return pids, ticks
+
+    def wait_idle(self, most: float = 300) -> float:
+        """Wait until the workers stop computing; returns how long that took. When wrk stops,
+        the requests it leaves behind still run to the end (a worker doesn't notice the client
+        has gone), and would slow down whatever is measured next."""
+        started = time.monotonic()
+        quiet = 0
+        before = self.cpu_ticks()
+        while quiet < 2 and time.monotonic() - started < most:
+            time.sleep(IDLE_SAMPLE)
+            now = self.cpu_ticks()
+            busy = now[0] != before[0] or now[1] - before[1] > IDLE_TICKS
+            quiet = 0 if busy else quiet + 1
+            before = now
+        return round(time.monotonic() - started, 1)
 
     def rss_mb(self) -> list[float]:
         """Each worker's resident memory (VmRSS), in MB."""

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import time
 
 WRITER = {
     "username": "bench-writer",
@@ -21,6 +22,7 @@ WRITER = {
     "password": "bench-writer-password",
 }
 BASE_URL = "https://127.0.0.1"
+SLOW = 5.0  # seconds
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -100,7 +102,10 @@ def count(app, requests: list[dict], reader: str) -> dict[str, int]:
         if request["auth"] == "token":
             who = "writer" if request["method"] == "POST" else "reader"
             headers["Authorization"] = "Token " + tokens[who]
+        started = time.monotonic()
         for attempt in range(2):
+            if attempt and time.monotonic() - started > SLOW:
+                break  # a request this slow costs the same twice: its first count stands
             body = None
             if request["method"] == "POST":
                 article = {"title": f"Bench statements {n} {attempt}", "description": "d"}
