@@ -194,8 +194,9 @@ def _read_version() -> None:
 
 class VersionKey:
     """The content version, as an opaque key, read with the fewest layers: a bare DB-API cursor
-    running :func:`version_columns`, compiled once. What the page cache keys pages by before
-    Flask sees the request; SQLAlchemy's own execution took twice as long as the statement.
+    of the app's pool running :func:`version_columns`, compiled once, in autocommit on a server.
+    What the page cache keys pages by before Flask sees the request; SQLAlchemy's own execution
+    took twice as long as the statement, and a transaction around it two round trips more.
 
     The key is the first three columns (the number, its time, the newest public post's time) as
     the driver returns them: equal rows, equal keys, on every instance, and it changes whenever
@@ -217,6 +218,9 @@ class VersionKey:
             for name in compiled.construct_params()
         }
         self._decode = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
+        # A server's connection (psycopg's) reads in autocommit: one round trip, not three. Not
+        # SQLite's, in the process, whose autocommit means something else from Python 3.12.
+        self.autocommit = dialect.name != "sqlite"
 
     def _parameters(self):
         given = self.compiled.construct_params()  # "now" is taken here
@@ -231,17 +235,25 @@ class VersionKey:
         try:
             parameters = self._parameters()
             connection = self.engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(self.sql, parameters)
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
-            finally:
-                connection.close()
         except Exception:  # whatever the driver raises: the app will read it and say why
             return None
+        driver = connection.driver_connection
+        try:
+            if self.autocommit:
+                driver.autocommit = True  # no BEGIN before it, no ROLLBACK after it
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.sql, parameters)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            if self.autocommit:
+                driver.autocommit = False
+        except Exception:
+            connection.invalidate()  # perhaps dropped by the server: the next read connects anew
+            return None
+        finally:
+            connection.close()
         if row is None:
             return None
         return repr(tuple(row[:3])), row[3]

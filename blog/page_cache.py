@@ -7,8 +7,9 @@ on the API's public lists (:data:`CACHEABLE_ENDPOINTS`), and nearly all of them 
 nowhere. Their answer is the same for every one of them, so it is kept whole, compressed, in the
 cache of :mod:`blog.caching` (Redis with ``REDIS_URL``, shared by every instance), and the next
 reader gets it from a WSGI layer in front of the app (:class:`PageCacheMiddleware`) for one SQL
-statement (the content version) and one cache read: no template, no sign-in loading, no site
-settings, no query.
+statement (the content version, :class:`blog.caching.VersionKey`) and at most one cache read
+(none for a page the process served last, :class:`Recent`): no Flask request, no template, no
+sign-in loading, no site settings.
 
 Never stale: the key holds the content version, which every committed write raises and a
 scheduled post going live moves on (:func:`blog.caching.current_content_version`), read once
@@ -17,8 +18,9 @@ before a post was published, edited, unpublished or deleted is not served after 
 instance. The key also holds the release (:func:`release`: the code, templates, static files
 and settings the page was built with), the scheme, host, path and query (only the arguments the
 pages read, :data:`QUERY_ARGUMENTS`; any other one is served as usual, uncached, so no one fills
-the cache with ``?x=1``, ``?x=2``...) and the compression chosen for the reader's
-``Accept-Encoding``; the body is kept compressed, so a hit compresses nothing.
+the cache with ``?x=1``, ``?x=2``...), the ``Origin`` (CORS answers name it) and the compression
+chosen for the reader's ``Accept-Encoding``; the body is kept compressed, so a hit compresses
+nothing.
 
 Never one reader's page to another: only a request with no session cookie, no remember-me
 cookie and no ``Authorization`` header is looked up or kept (:func:`has_credentials`), and of
@@ -364,8 +366,8 @@ class PageCacheMiddleware:
         return self.wsgi_app(environ, guarded)
 
     def _place(self, environ: dict) -> str | None:
-        """What names the page in the key (scheme, host, path, query, compression), None for
-        an address that is not kept; remembered for the addresses asked last."""
+        """What names the page in the key (scheme, host, path, query, origin, compression), None
+        for an address that is not kept; remembered for the addresses asked last."""
         asked = (
             environ.get("wsgi.url_scheme"),
             environ.get("HTTP_HOST"),

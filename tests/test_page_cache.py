@@ -16,8 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 import brotli
 import pytest
 import redis
+import sqlalchemy
 from flask import flash, request, template_rendered
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
 
 from blog.domain import posts, social
 from blog.extensions import db
@@ -56,11 +58,16 @@ def signed_in(app, username: str):
     return client
 
 
+def version_engine(app):
+    """The engine the page cache reads the version with (the app's own on SQLite)."""
+    return app.wsgi_app._reader.engine
+
+
 @contextlib.contextmanager
-def work_done():
-    """What a request did: ``.statements`` run through SQLAlchemy, ``.templates`` rendered,
-    ``.raw`` statements SQLite ran on any connection (None on PostgreSQL), ``.connections``
-    taken from the pool."""
+def work_done(version_engine=None):
+    """What a request did: ``.statements`` run through SQLAlchemy (on the app's engine and the
+    page cache's), ``.templates`` rendered, ``.connections`` taken from the page cache's pool,
+    ``.raw`` the statements SQLite ran on them (None on PostgreSQL)."""
 
     class Done:
         statements = 0
@@ -69,8 +76,9 @@ def work_done():
         raw: list[str] | None = None
 
     done = Done()
-    engine = db.engine
-    sqlite = engine.dialect.name == "sqlite"
+    engines = {db.engine, version_engine or db.engine}
+    pool_engine = version_engine or db.engine
+    sqlite = pool_engine.dialect.name == "sqlite"
     if sqlite:
         done.raw = []
 
@@ -89,19 +97,19 @@ def work_done():
         if isinstance(dbapi_connection, sqlite3.Connection):
             dbapi_connection.set_trace_callback(None)
 
-    from sqlalchemy import event
-
-    event.listen(engine, "before_cursor_execute", counted)
-    event.listen(engine, "checkout", checkout)
-    event.listen(engine, "checkin", checkin)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", counted)
+    event.listen(pool_engine, "checkout", checkout)
+    event.listen(pool_engine, "checkin", checkin)
     template_rendered.connect(rendered)
     try:
         yield done
     finally:
         template_rendered.disconnect(rendered)
-        event.remove(engine, "before_cursor_execute", counted)
-        event.remove(engine, "checkout", checkout)
-        event.remove(engine, "checkin", checkin)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", counted)
+        event.remove(pool_engine, "checkout", checkout)
+        event.remove(pool_engine, "checkin", checkin)
 
 
 def statements_of(raw: list[str]) -> list[str]:
@@ -116,13 +124,13 @@ def test_a_second_reader_gets_the_page_for_one_statement_and_no_template(cached,
     PostFactory(title="Kept news", tags=["flask"])
     first = reader.get("/")
     assert first.status_code == 200 and first.headers["X-Page-Cache"] == "miss"
-    with work_done() as done:
+    with work_done(version_engine(cached)) as done:
         again = reader.get("/")
     assert again.headers["X-Page-Cache"] == "hit"
     assert again.data == first.data and "Kept news" in again.text
     assert done.templates == 0  # no template, no site settings, no sign-in loading
     assert done.statements == 0  # not even through SQLAlchemy's execution
-    assert done.connections == 1  # one connection, for the version
+    assert done.connections == 1  # one connection, for the version (autocommit on a server)
     if done.raw is not None:
         assert len(statements_of(done.raw)) == 1
         assert "content_version" in statements_of(done.raw)[0]
@@ -339,8 +347,10 @@ def test_a_page_kept_by_one_instance_is_served_by_another(two_instances):
     first = writer.test_client(use_cookies=False).get("/")
     assert first.headers["X-Page-Cache"] == "miss"
     with server.app_context():
-        with work_done() as done:
-            served = server.test_client(use_cookies=False).get("/")
+        server_reader = server.test_client(use_cookies=False)
+        server_reader.get("/robots.txt")  # the server's first request: its version engine
+        with work_done(version_engine(server)) as done:
+            served = server_reader.get("/")
         assert served.headers["X-Page-Cache"] == "hit" and served.data == first.data
         assert done.templates == 0 and done.statements == 0
         db.session.remove()
@@ -736,3 +746,28 @@ def test_a_page_built_across_a_posts_time_is_not_kept_under_the_key_before_it(da
         clock.advance(seconds=0)
         response = client.get("/?page=1")
         assert response.headers["X-Page-Cache"] == "miss"
+
+
+def test_a_version_connection_the_server_dropped_is_replaced(cached, reader):
+    """On PostgreSQL the version is read in autocommit on a connection of the app's pool: one
+    that a server restart ended is found by the pool's ping and replaced, and the page served."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to end a connection")
+    PostFactory()
+    assert reader.get("/").headers["X-Page-Cache"] == "miss"
+    assert reader.get("/").headers["X-Page-Cache"] == "hit"
+    db.session.remove()
+    engine.dispose()  # from here on, one connection: the one the page cache takes
+    assert reader.get("/").headers["X-Page-Cache"] == "hit"
+    with engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        autocommit = connection.connection.driver_connection.autocommit
+    assert autocommit is False  # given back to the pool as it was taken
+    outside = sqlalchemy.create_engine(engine.url, poolclass=sqlalchemy.NullPool)
+    with outside.connect() as other:  # not from the pool, whose one connection it ends
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    outside.dispose()
+    assert engine.pool.checkedin() == 1
+    answer = reader.get("/")
+    assert answer.status_code == 200 and answer.headers["X-Page-Cache"] == "hit"
