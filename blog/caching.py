@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -61,6 +62,10 @@ only with the posts it is made from, which raise the version themselves."""
 
 HEALTH = "blog.cache_health"
 """The app's ``extensions`` key of its :class:`CacheHealth`."""
+
+NEAR = "blog.near_cache"
+"""The app's ``extensions`` key of its :class:`NearCache` (None when caching is off)."""
+NEAR_ENTRIES = 256
 
 
 class CacheHealth:
@@ -94,6 +99,33 @@ class CacheHealth:
             current_app.logger.info(
                 "cache answers again (%d cache operation(s) failed meanwhile)", failures
             )
+
+
+class NearCache:
+    """The last :data:`NEAR_ENTRIES` small values :func:`remember` read or computed, in this
+    process, in front of the shared cache: the navigation, the tag counts and the site settings
+    that every page needs cost a dictionary lookup instead of a Redis round trip and an
+    unpickling. Keys carry the content version like the shared cache's, so it is never stale on
+    any instance; the oldest entries make room (old versions are never read again)."""
+
+    def __init__(self, entries: int = NEAR_ENTRIES) -> None:
+        self._entries = entries
+        self._values: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._entries:
+                self._values.popitem(last=False)
 
 
 def current_content_version() -> int | str | None:
@@ -268,13 +300,24 @@ def gone_live_since_last_write() -> tuple[datetime | None, datetime] | None:
     return g.get("content_went_live")
 
 
-def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
+def remember(
+    key: str, compute: Callable[[], Any], timeout: int | None = None, *, near: bool = True
+) -> Any:
     """The value of ``key`` at the current content version, computing and storing it when
-    missing (None is never kept)."""
+    missing (None is never kept).
+
+    With ``near`` (small values every page reads) it is also kept in this process
+    (:class:`NearCache`), and the same object is handed to every request: callers must not
+    change what they are given. Large values (a feed's body) pass ``near=False``."""
     version = current_content_version()
     if version is None:
         return compute()
     versioned = f"{key}@{version}"
+    nearby: NearCache | None = current_app.extensions[NEAR] if near else None
+    if nearby is not None:
+        value = nearby.get(versioned)
+        if value is not None:
+            return value
     health: CacheHealth = current_app.extensions[HEALTH]
     try:
         value = cache.get(versioned)
@@ -293,6 +336,8 @@ def remember(key: str, compute: Callable[[], Any], timeout: int | None = None) -
             cache.set(versioned, value, timeout=timeout)
         except Exception as error:
             health.failed("write", key, error)
+    if nearby is not None and value is not None:
+        nearby.set(versioned, value)
     return value
 
 
@@ -370,3 +415,5 @@ def init_app(app: Flask) -> None:
         config.setdefault("CACHE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
     cache.init_app(app)
     app.extensions[HEALTH] = CacheHealth()
+    # No cache (the tests' NullCache) means none in the process either.
+    app.extensions[NEAR] = None if config["CACHE_TYPE"] == "NullCache" else NearCache()

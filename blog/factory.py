@@ -168,9 +168,11 @@ def register_admin(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from blog import metadata, templating
+    from blog.posts import cards
 
     templating.init_app(app)
     metadata.init_app(app)
+    cards.init_app(app)
 
 
 def register_shell_context(app: Flask) -> None:

@@ -60,7 +60,7 @@ def page_label() -> str:
 
 def list_robots(posts) -> str:
     """``noindex`` for a list with nothing on it or one deeper than :data:`INDEXED_PAGES`."""
-    return "noindex" if not posts.items or posts.page > INDEXED_PAGES else ""
+    return "noindex" if not posts.ids or posts.page > INDEXED_PAGES else ""
 
 
 class _FirstImage(HTMLParser):

@@ -6,6 +6,7 @@ the page size, so a page's query count never grows with its content.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,14 +158,21 @@ def load_posts(ids: list[int]) -> list[Post]:
     return [found[post_id] for post_id in ids if post_id in found]
 
 
-@dataclass(frozen=True)
 class PostPage:
-    """A numbered page of a :class:`PostList`, what the templates' pager reads."""
+    """A numbered page of a :class:`PostList`, what the templates' pager reads: the ids of its
+    posts, and the posts themselves (:attr:`items`, with their stats for the viewer) loaded
+    when first asked for. A page that shows its posts as cards kept from an earlier request
+    (:mod:`blog.posts.cards`) reads only the ids."""
 
-    items: list[Post]
-    total: int
-    page: int
-    per_page: int
+    def __init__(
+        self, ids: list[int], total: int, page: int, per_page: int, viewer: User | None = None
+    ) -> None:
+        self.ids, self.total, self.page, self.per_page = ids, total, page, per_page
+        self.viewer = viewer
+
+    @functools.cached_property
+    def items(self) -> list[Post]:
+        return load_cards(self.ids, self.viewer)
 
     @property
     def pages(self) -> int:
@@ -186,12 +194,24 @@ class PostPage:
     def next_num(self) -> int | None:
         return self.page + 1 if self.has_next else None
 
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
     def __iter__(self):
         return iter(self.items)
 
 
+def load_cards(ids: list[int], viewer: User | None) -> list[Post]:
+    """The posts of ``ids`` in that order, with authors, tags and stats for ``viewer``: three
+    statements (none for no ids)."""
+    items = load_posts(ids)
+    attach_post_stats(items, viewer)
+    return items
+
+
 def page_of(posts: PostList, viewer: User | None, page: int, per_page: int) -> PostPage:
-    """A numbered page of posts with their counts and the viewer's flags attached.
+    """A numbered page of posts (loaded when first read, with their counts and the viewer's
+    flags).
 
     A page past the last is :class:`NotFound`; the first page of an empty list is a page.
     """
@@ -201,9 +221,7 @@ def page_of(posts: PostList, viewer: User | None, page: int, per_page: int) -> P
         if page > 1:
             raise NotFound("No such page.", "page")
         total = _total(posts)
-    items = load_posts(ids)
-    attach_post_stats(items, viewer)
-    return PostPage(items, total, page, per_page)
+    return PostPage(ids, total, page, per_page, viewer)
 
 
 def window_of(posts: PostList, viewer: User | None, offset: int, limit: int):
@@ -211,9 +229,7 @@ def window_of(posts: PostList, viewer: User | None, offset: int, limit: int):
     ids, total = _window(posts, offset, limit)
     if total is None:
         total = _total(posts)
-    items = load_posts(ids)
-    attach_post_stats(items, viewer)
-    return items, total
+    return load_cards(ids, viewer), total
 
 
 def home_posts(viewer: User | None, page: int, per_page: int) -> PostPage:

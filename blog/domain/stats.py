@@ -97,3 +97,14 @@ def followed_author_ids(viewer: User | None, author_ids: set[int]) -> set[int]:
         follows.c.follower_id == viewer_id, follows.c.followed_id.in_(author_ids)
     )
     return set(db.session.scalars(statement))
+
+
+def favorited_post_ids(viewer: User | None, post_ids: list[int]) -> set[int]:
+    """Which of ``post_ids`` the viewer has favorited, in one statement (none when anonymous)."""
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None or not post_ids:
+        return set()
+    statement = sa.select(favorites.c.post_id).where(
+        favorites.c.user_id == viewer_id, favorites.c.post_id.in_(post_ids)
+    )
+    return set(db.session.scalars(statement))

@@ -149,7 +149,7 @@ def _serve(kind: str, identity: str, load) -> Response:
         channel = load()
         return _render(kind, channel), channel.updated
 
-    body, updated = caching.remember(f"feed:{etag}", build, timeout=MAX_AGE * 12)
+    body, updated = caching.remember(f"feed:{etag}", build, timeout=MAX_AGE * 12, near=False)
     response = Response(body, content_type=f"{MIMETYPES[kind]}; charset=utf-8")
     if version is None:  # nothing to key on: the document itself is the version
         etag = hashlib.sha256(body).hexdigest()[:32]

@@ -22,7 +22,7 @@ def home():
 @login_required
 def feed():
     posts = queries.feed_posts(current_user, *_page_args())
-    suggestions = [] if posts.items else queries.suggested_authors(current_user)
+    suggestions = [] if posts.ids else queries.suggested_authors(current_user)
     return render_template("main/feed.html", posts=posts, suggestions=suggestions)
 
 
