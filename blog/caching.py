@@ -66,6 +66,10 @@ HEALTH = "blog.cache_health"
 NEAR = "blog.near_cache"
 """The app's ``extensions`` key of its :class:`NearCache` (None when caching is off)."""
 NEAR_ENTRIES = 256
+EACH = "blog.kept_per_post"
+"""The app's ``extensions`` key of the :class:`NearCache` of :func:`remember_each`."""
+EACH_ENTRIES = 4_000
+"""Some two hundred pages of posts, in a few megabytes a process."""
 
 
 class CacheHealth:
@@ -341,6 +345,36 @@ def remember(
     return value
 
 
+def remember_each(kind: str, ids: list[int], build: Callable[[list[int]], dict[int, Any]]):
+    """``{id: value}`` of ``kind`` (a post's card, its API preview) for each of ``ids`` at the
+    current content version: those kept in this process, and the others built in one call of
+    ``build(missing ids)`` and kept. The values are shared by every request: never change one.
+
+    Kept in the process only: a list page's values are many and small, and reading them from
+    Redis would cost what building them does. The version in the key makes them as fresh as the
+    shared cache's on every instance."""
+    kept: NearCache | None = current_app.extensions[EACH]
+    version = current_content_version() if kept is not None else None
+    if version is None:
+        kept = None
+    found = {}
+    if kept is not None:
+        for key in ids:
+            value = kept.get(f"{kind}:{key}@{version}")
+            if value is not None:
+                found[key] = value
+    missing = [key for key in ids if key not in found]
+    if missing:
+        built = build(missing)
+        due = g.get("content_next_publication")
+        keep = kept is not None and not (due is not None and utcnow() >= due)
+        for key, value in built.items():
+            found[key] = value
+            if keep:
+                kept.set(f"{kind}:{key}@{version}", value)
+    return found
+
+
 def _trouble(action: str, key: str, error: Exception) -> None:
     current_app.logger.warning("cache %s of %s failed: %s", action, key, type(error).__name__)
 
@@ -416,4 +450,6 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     app.extensions[HEALTH] = CacheHealth()
     # No cache (the tests' NullCache) means none in the process either.
-    app.extensions[NEAR] = None if config["CACHE_TYPE"] == "NullCache" else NearCache()
+    off = config["CACHE_TYPE"] == "NullCache"
+    app.extensions[NEAR] = None if off else NearCache()
+    app.extensions[EACH] = None if off else NearCache(EACH_ENTRIES)

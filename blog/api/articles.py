@@ -1,6 +1,6 @@
 from flask_openapi3 import Tag
 
-from blog.api import schemas, shapes
+from blog.api import previews, schemas, shapes
 from blog.api.blueprint import api
 from blog.api.respond import ERRORS, TOKEN, no_content, respond
 from blog.api.tokens import api_user, require_api_user, token_required
@@ -28,8 +28,7 @@ def _article(post, status: int = 200):
 
 
 def _window(statement, offset: int, limit: int):
-    found, total = queries.window_of(statement, api_user(), offset, limit)
-    return respond(shapes.articles(found, total))
+    return previews.article_list(statement, offset, limit)
 
 
 @api.get(

@@ -36,7 +36,7 @@ def _user_fields(account: User, token: str) -> dict:
     }
 
 
-def _article_fields(post: Post) -> dict:
+def article_fields(post: Post) -> dict:
     stats = post.stats or PostStats()
     return {
         "slug": post.slug,
@@ -55,16 +55,11 @@ def _article_fields(post: Post) -> dict:
 def article(post: Post) -> schemas.ArticleResponse:
     return schemas.ArticleResponse(
         article=schemas.ArticleOut(
-            **_article_fields(post),
+            **article_fields(post),
             body=post.body,
             publishAt=post.published_at if post.is_scheduled else None,
         )
     )
-
-
-def articles(posts: list[Post], total: int) -> schemas.ArticlesResponse:
-    previews = [schemas.ArticlePreview(**_article_fields(post)) for post in posts]
-    return schemas.ArticlesResponse(articles=previews, articlesCount=total)
 
 
 def comment(item: Comment, following_author: bool = False) -> schemas.CommentOut:

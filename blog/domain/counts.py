@@ -25,6 +25,8 @@ brought the counts runs it, and so does ``flask blog recount``.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from blog.extensions import db
@@ -242,10 +244,13 @@ def _kept_total(scope: str) -> sa.ScalarSelect:
     )
 
 
-def public_total(tag_id: int | None = None) -> sa.ColumnElement[int]:
+def public_total(
+    tag_id: int | None = None, now: datetime | sa.BindParameter | None = None
+) -> sa.ColumnElement[int]:
     """The number of public posts (carrying the tag ``tag_id``), as a column to read in a
-    statement of the caller's: the kept total less the scheduled posts still waiting."""
-    now = utcnow()
+    statement of the caller's: the kept total less the scheduled posts still waiting at ``now``
+    (a time, or the caller's parameter for it; the present by default)."""
+    now = utcnow() if now is None else now
     if tag_id is None:
         waiting = sa.select(sa.func.count()).where(Post.is_published, Post.published_at > now)
         return _kept_total(ALL) - waiting.scalar_subquery()

@@ -142,7 +142,13 @@ class Post(db.Model):
     @is_public.inplace.expression
     @classmethod
     def _is_public_sql(cls) -> sa.ColumnElement[bool]:
-        return sa.and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= utcnow())
+        return cls.public_at(utcnow())
+
+    @classmethod
+    def public_at(cls, now: datetime | sa.BindParameter) -> sa.ColumnElement[bool]:
+        """:attr:`is_public` as SQL at ``now``: a time, or a parameter taken as each run of a
+        statement built once starts (:func:`blog.models.types.now_parameter`)."""
+        return sa.and_(cls.status == PostStatus.PUBLISHED, cls.published_at <= now)
 
     @property
     def is_scheduled(self) -> bool:

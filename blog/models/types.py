@@ -14,6 +14,12 @@ def utcnow() -> datetime:
     return Clock.fixed or datetime.now(UTC)
 
 
+def now_parameter(name: str = "now") -> sa.BindParameter:
+    """"Now" as a statement's parameter, taken as each run of it starts: for a statement built
+    once and run many times (building one can cost more than running it)."""
+    return sa.bindparam(name, callable_=utcnow, type_=UTCDateTime())
+
+
 class UTCDateTime(sa.TypeDecorator):
     """A timezone-aware UTC datetime on every database.
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from blog import caching
 from blog.domain import comments, social, users
 from blog.extensions import db
 from tests.factories import PostFactory, UserFactory
@@ -121,4 +122,4 @@ def test_without_a_cache_every_card_is_rendered_from_the_rows(app, client, count
     with count_statements() as second:
         _page(client)
     assert first.total == second.total
-    assert app.extensions["blog.post_cards"] is None
+    assert app.extensions[caching.EACH] is None
