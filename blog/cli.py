@@ -1,4 +1,5 @@
-"""``flask blog ...`` commands for operators."""
+"""``flask blog ...`` commands for operators, and ``flask db ...`` (Flask-Migrate's, loaded when
+one is run)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
@@ -179,8 +180,36 @@ def check_deploy() -> None:
     click.echo("check-deploy: no problems found" + (" (see warnings)" if findings.warnings else ""))
 
 
+class MigrationCommands(click.Group):
+    """``flask db ...``: Flask-Migrate's command group, which it imports (with Alembic) only when
+    one of its commands is run or listed; until then the app doesn't carry Flask-Migrate."""
+
+    def __init__(self) -> None:
+        super().__init__("db", help="Perform database migrations.")
+
+    @property
+    def _commands(self) -> click.Group:
+        from flask_migrate.cli import db as flask_migrate_commands
+
+        return flask_migrate_commands
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        return self._commands.get_params(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._commands.list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._commands.get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context):
+        schema_migrations.bind_flask_migrate(ctx.ensure_object(ScriptInfo).load_app())
+        return self._commands.invoke(ctx)
+
+
 def register_cli(app: Flask) -> None:
     from blog.seed import seed_command
 
     blog_cli.add_command(seed_command)
     app.cli.add_command(blog_cli)
+    app.cli.add_command(MigrationCommands())

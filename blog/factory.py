@@ -17,13 +17,10 @@ from flask_cors import CORS
 from flask_openapi3 import OpenAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from blog import caching, cli, errors, hardening, limits, logs, mail, page_cache
+from blog import caching, cli, errors, hardening, limits, logs, mail, page_cache, schema_migrations
 from blog import config as cfg
 from blog.api import documentation
-from blog.domain.search import backends as search_backends
-from blog.extensions import csrf, db, login_manager, migrate
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from blog.extensions import csrf, db, login_manager
 
 
 def create_app(config: str | type[cfg.Config] | Mapping[str, Any] | None = None) -> Flask:
@@ -103,13 +100,6 @@ def register_extensions(app: Flask) -> None:
     caching.init_app(app)
     mail.init_app(app)
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(MIGRATIONS_DIR),
-        render_as_batch=True,
-        include_name=search_backends.not_an_index_table,
-    )
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -186,8 +176,6 @@ def register_shell_context(app: Flask) -> None:
 def prepare_database(app: Flask) -> None:
     """Development brings its database to the latest migration by itself (an empty one, or one
     left behind by a pull); production only warns when it lags."""
-    from blog import schema_migrations
-
     with app.app_context():
         if app.config["AUTO_MIGRATE"]:
             _migrate_at_start(app)
@@ -205,8 +193,6 @@ def prepare_database(app: Flask) -> None:
 
 
 def _migrate_at_start(app: Flask) -> None:
-    from blog import schema_migrations
-
     if schema_migrations.is_empty():
         app.logger.info("empty database: applying migrations")
         schema_migrations.upgrade_to_head()

@@ -15,22 +15,22 @@ own (the "#" is drawn by CSS and its name is its ``aria-label``), so feeds, sear
 don't read it. :func:`headings` reads them back from the stored HTML for a table of contents.
 """
 
+from __future__ import annotations
+
 import html
 import re
 import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.token import STANDARD_TYPES
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# markdown-it-py, nh3 and Pygments are imported by the functions that render: the HTML is
+# stored, so a worker that only serves pages never loads them.
 
 POST_TAGS = frozenset(
     {
@@ -59,9 +59,6 @@ POST_ATTRIBUTES = {**ATTRIBUTES, "a": {"href", "title", "aria-label"}}
 POST_CLASSES = {"div": {"heading"}, "a": {"heading-anchor"}}
 """Classes only the heading rule writes (raw HTML is off, so no one else can)."""
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-TOKEN_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
-"""The classes a highlighted span may carry: Pygments' short names, nothing else."""
-_FORMATTER = HtmlFormatter(nowrap=True)
 
 HIGHLIGHTED_LANGUAGES = frozenset(
     {
@@ -177,6 +174,8 @@ def _heading_open(renderer, tokens, index, options, env) -> str:
 
 def _heading_close(renderer, tokens, index, options, env) -> str:
     """After a heading with an id, its "#" link and the end of its wrapper."""
+    from markdown_it.common.utils import escapeHtml
+
     html_text = renderer.renderToken(tokens, index, options, env)
     if "anchor" not in tokens[index].meta:
         return html_text
@@ -205,9 +204,28 @@ def headings(html_text: str) -> list[Heading]:
     ]
 
 
+@cache
+def token_classes() -> frozenset[str]:
+    """The classes a highlighted span may carry: Pygments' short names, nothing else."""
+    from pygments.token import STANDARD_TYPES
+
+    return frozenset(name for name in STANDARD_TYPES.values() if name)
+
+
+@cache
+def _formatter():
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
+
+
 def _highlight(code: str, language: str, attributes: str) -> str:
     """Highlighted spans for a fenced block in one of :data:`HIGHLIGHTED_LANGUAGES`, within the
     bounds; "" for any other, which markdown-it then escapes as plain code."""
+    from pygments import highlight
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     budget = _highlight_budget.get(None)
     if not language or budget is None or len(code) > min(BLOCK_HIGHLIGHT_MAX, budget[0]):
         return ""
@@ -218,7 +236,7 @@ def _highlight(code: str, language: str, attributes: str) -> str:
     if lexer.aliases[0] not in HIGHLIGHTED_LANGUAGES:
         return ""
     budget[0] -= len(code)
-    return highlight(code, lexer, _FORMATTER)
+    return highlight(code, lexer, _formatter())
 
 
 def _render(parser: MarkdownIt, text: str) -> str:
@@ -231,6 +249,8 @@ def _render(parser: MarkdownIt, text: str) -> str:
 
 @cache
 def _parser(comment: bool) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     options = {"html": False, "linkify": False, "typographer": False, "highlight": _highlight}
     parser = MarkdownIt("commonmark", options)
     parser.enable(["table", "strikethrough"])
@@ -245,11 +265,13 @@ def _parser(comment: bool) -> MarkdownIt:
 
 
 def _clean(html_text: str, tags: frozenset[str], attributes=ATTRIBUTES, classes=None) -> str:
+    import nh3
+
     return nh3.clean(
         html_text,
         tags=set(tags),
         attributes={tag: set(attrs) for tag, attrs in attributes.items() if tag in tags},
-        allowed_classes={"span": set(TOKEN_CLASSES), **(classes or {})},
+        allowed_classes={"span": set(token_classes()), **(classes or {})},
         url_schemes=set(URL_SCHEMES),
         link_rel="nofollow noopener",
     )
@@ -262,6 +284,8 @@ CODE_STYLES = {"light": "default", "dark": "github-dark"}
 def code_stylesheet() -> str:
     """``static/css/code.css``: the colours of highlighted code, the dark style under
     ``prefers-color-scheme: dark`` as the site's other colours (``scripts/code-css``)."""
+    from pygments.formatters import HtmlFormatter
+
     light = HtmlFormatter(style=CODE_STYLES["light"]).get_token_style_defs("pre code")
     dark = HtmlFormatter(style=CODE_STYLES["dark"]).get_token_style_defs("pre code")
     indented = "\n".join(f"  {line}" for line in dark)

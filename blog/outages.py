@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import psycopg
 from sqlalchemy import exc
 
 POSTGRES_AWAY = {
@@ -39,10 +38,15 @@ def database_unavailable(error: BaseException) -> bool:
     if error.connection_invalidated:
         return True  # SQLAlchemy's dialect recognised a dropped connection
     driver_error = error.orig
+    if isinstance(driver_error, sqlite3.Error):
+        return (
+            isinstance(driver_error, sqlite3.OperationalError)
+            and driver_error.sqlite_errorcode & 0xFF in SQLITE_AWAY  # the primary code
+        )
+    import psycopg  # imported here: on SQLite the driver is never loaded (~10 MB a worker)
+
     if isinstance(driver_error, psycopg.OperationalError):
         state = driver_error.sqlstate
         # No code at all: libpq's own failure (refused, unreachable, closed by the server).
         return state is None or state.startswith("08") or state in POSTGRES_AWAY
-    if isinstance(driver_error, sqlite3.OperationalError):
-        return driver_error.sqlite_errorcode & 0xFF in SQLITE_AWAY  # the primary code
     return False

@@ -19,12 +19,11 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
-from faker import Faker
 from flask.cli import with_appcontext
-from psycopg import sql
 from werkzeug.security import generate_password_hash
 
 from blog.domain import search, site_settings
@@ -37,6 +36,9 @@ from blog.extensions import db
 from blog.markdown import render_comment, render_post
 from blog.models import Comment, Page, Post, PostStatus, PostTag, User, favorites, follows, utcnow
 from blog.sql import insert_ignoring_conflicts, refresh_statistics
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 DEMO_PASSWORD = "demo-password"
 DEMO_DOMAIN = "example.com"
@@ -169,6 +171,8 @@ def _bulk_insert(table: sa.TableClause, rows: list[dict]) -> None:
     )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     if dialect.name == "postgresql":
+        from psycopg import sql
+
         copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
         )
@@ -451,6 +455,8 @@ def seed_command(user_count: int, post_count: int, random_seed: int) -> None:
 
     Repeatable: it tops up to the numbers given.
     """
+    from faker import Faker  # imported here: the app registers this command but rarely runs it
+
     fake = Faker()
     Faker.seed(random_seed)
     author_ids = _seed_users(fake, user_count)

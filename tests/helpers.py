@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from blog import create_app, logs, mail
 from blog.extensions import cache, db, limiter
+from blog.schema_migrations import bind_flask_migrate
 from tests import factories
 from tests.databases import empty_tables, fresh_database
 
@@ -178,9 +179,11 @@ def app_on(database_url: str, **overrides) -> Iterator[Flask]:
 @contextlib.contextmanager
 def app_on_empty_database(name_suffix: str, tmp_path) -> Iterator[Flask]:
     """An app, in its own context, on a database of its own with no schema at all: for tests
-    that run the migrations themselves. The database is dropped afterwards."""
+    that run the migrations themselves (Flask-Migrate's functions work on it). The database is
+    dropped afterwards."""
     with fresh_database(name_suffix, tmp_path) as url:
         app = make_app(url)
+        bind_flask_migrate(app)
         with app.app_context():
             yield app
             db.session.remove()

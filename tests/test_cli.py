@@ -1,3 +1,5 @@
+import os
+
 import pytest
 import sqlalchemy as sa
 from slugify import slugify
@@ -7,6 +9,8 @@ from blog.domain import counts, sessions
 from blog.extensions import db
 from blog.models import Comment, Post, PostStatus, PostTag, Tag, User, follows, post_counts
 from tests.factories import PostFactory, UserFactory
+from tests.helpers import make_app
+from tests.servers import flask
 
 
 def test_init_db_is_idempotent(app):
@@ -16,6 +20,38 @@ def test_init_db_is_idempotent(app):
         assert result.exit_code == 0, result.output
         assert "latest migration" in result.output
     assert schema_migrations.pending_revisions() == []
+
+
+def test_flask_db_binds_flask_migrate_to_the_app_only_when_run(database_url):
+    app = make_app(database_url)
+    assert "migrate" not in app.extensions  # serving never loads Flask-Migrate
+    result = app.test_cli_runner().invoke(args=["db", "heads"])
+    assert result.exit_code == 0, result.output
+    assert app.extensions["migrate"].directory == str(schema_migrations.MIGRATIONS_DIR)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_flask_db_upgrades_downgrades_and_says_where_the_database_stands(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BLOG_", "FLASK_"))}
+    env.update(BLOG_ENV="production", SECRET_KEY="s" * 50)
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/blog.db")
+    (head,) = schema_migrations.head_revisions()
+    assert flask(env, "db", "heads").stdout.split() == [head, "(head)"]
+    flask(env, "db", "upgrade")
+    assert flask(env, "db", "current").stdout.split() == [head, "(head)"]
+    before_head = schema_migrations.revisions_newest_first()[1]
+    flask(env, "db", "downgrade", before_head)
+    assert flask(env, "db", "current").stdout.split() == [before_head]
+
+
+def test_flask_db_lists_flask_migrates_commands_and_options(app):
+    result = app.test_cli_runner().invoke(args=["db", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--x-arg" in result.output
+    assert {"upgrade", "downgrade", "current", "heads", "migrate", "stamp"} <= set(
+        result.output.split()
+    )
 
 
 def test_init_db_drop_asks_first_and_keeps_data_when_refused(app):

@@ -2,10 +2,12 @@ import re
 from pathlib import Path
 
 import pytest
+import snowballstemmer
 
 from blog import create_app
 from blog.config import (
     ENVIRONMENT_SETTINGS,
+    SEARCH_LANGUAGES,
     ConfigurationError,
     DevelopmentConfig,
     ProductionConfig,
@@ -235,3 +237,7 @@ def test_two_apps_with_different_configs_live_in_one_process(tmp_path):
         assert not db.inspect(db.engine).get_table_names()
     assert first_url.endswith("a.db") and second_url.endswith("b.db")
     assert first.config["BLOG_TITLE"] == "First" and second.config["BLOG_TITLE"] == "Second"
+
+
+def test_the_search_languages_are_the_ones_snowball_stems():
+    assert frozenset(snowballstemmer.algorithms()) == SEARCH_LANGUAGES

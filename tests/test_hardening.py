@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 
 from blog.domain import sessions
 from blog.extensions import db as _db
-from blog.factory import MIGRATIONS_DIR
+from blog.schema_migrations import MIGRATIONS_DIR, bind_flask_migrate
 from tests.factories import PASSWORD
 from tests.helpers import app_on, make_app
 
@@ -49,7 +49,8 @@ def test_readyz_is_ready_on_a_migrated_database(client, db):
 def _migrated_app(tmp_path, revision: str = "head"):
     app = make_app(f"sqlite:///{tmp_path}/blog.db")
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory, revision=revision)
+        bind_flask_migrate(app)
+        upgrade(revision=revision)
         _db.engine.dispose()
     return app
 

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from blog import create_app, schema_migrations
@@ -26,6 +27,24 @@ def _differences(metadata: sa.MetaData) -> list:
         options = {"compare_type": True, "include_name": not_an_index_table}
         context = MigrationContext.configure(connection, opts=options)
         return compare_metadata(context, metadata)
+
+
+def test_the_revisions_read_from_the_files_are_the_ones_alembic_finds():
+    scripts = ScriptDirectory(str(schema_migrations.MIGRATIONS_DIR))
+    assert schema_migrations.head_revisions() == set(scripts.get_heads())
+    walked = [script.revision for script in scripts.walk_revisions()]
+    assert schema_migrations.revisions_newest_first() == walked
+
+
+def test_the_revision_the_database_is_at_is_the_one_alembic_reads(empty_app):
+    def alembic_reads() -> set[str]:
+        with db.engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
+
+    assert schema_migrations.current_revisions() == alembic_reads() == set()
+    upgrade(revision="0003")
+    assert schema_migrations.current_revisions() == alembic_reads() == {"0003"}
+    assert schema_migrations.pending_revisions()[0] == "0004"
 
 
 def test_upgrade_builds_everything_and_downgrade_removes_it(empty_app):

@@ -13,7 +13,6 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
-import jwt
 from flask import current_app, g, request
 
 from blog.domain.text import parse_id
@@ -41,6 +40,8 @@ def issue_token(user: User, signed_in_at: datetime | None = None) -> str:
     """A new token for ``user``. ``signed_in_at`` is when the password was last given (now, by
     default): a token handed out again (``GET /api/user`` answers with a new one) keeps it in
     ``auth_time``, so a stolen token never turns into a recent sign-in."""
+    import jwt  # imported here (and in _claims): PyJWT loads cryptography, ~11 MB, for HS256
+
     now = utcnow()
     expires = now + timedelta(days=current_app.config["API_TOKEN_DAYS"])
     claims = {
@@ -51,6 +52,21 @@ def issue_token(user: User, signed_in_at: datetime | None = None) -> str:
         "jti": secrets.token_hex(16),
     }
     return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
+
+
+def _claims(token: str) -> dict:
+    """The claims of ``token``, checked; :class:`TokenError` when it is not one of ours."""
+    import jwt
+
+    try:
+        return jwt.decode(
+            token,
+            _signing_key(),
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp", "iat", "jti"]},
+        )
+    except jwt.PyJWTError:
+        raise TokenError("is invalid") from None
 
 
 def _still_valid(user: User | None, claims: dict) -> bool:
@@ -78,15 +94,7 @@ def api_user() -> User | None:
                 raise TokenError("is invalid")
             g.api_user = None
         else:
-            try:
-                claims = jwt.decode(
-                    token,
-                    _signing_key(),
-                    algorithms=[ALGORITHM],
-                    options={"require": ["sub", "exp", "iat", "jti"]},
-                )
-            except jwt.PyJWTError:
-                raise TokenError("is invalid") from None
+            claims = _claims(token)
             # Bounded before the lookup: PostgreSQL refuses an id beyond its integer range.
             user_id = parse_id(claims["sub"])
             user = db.session.get(User, user_id) if user_id is not None else None

@@ -28,7 +28,7 @@ from blog.domain.errors import PermissionDenied, ValidationError
 from blog.extensions import db
 from blog.models import Page, Post, PostRevision, SiteSettings, Upload, User, utcnow
 from blog.models.post import COVER_IMAGE_MAX
-from blog.uploads.images import CONTENT_TYPES, ImageRefused, process_image
+from blog.uploads.formats import CONTENT_TYPES
 from blog.uploads.storage import storage
 
 VARIANT_NAME = re.compile(
@@ -81,6 +81,8 @@ def bytes_used(owner: User) -> int:
 
 def save_upload(owner: User, stream: BinaryIO | None) -> Upload:
     """Take the image in ``stream`` for ``owner``, or a :class:`ValidationError` on ``file``."""
+    from blog.uploads.images import ImageRefused, process_image  # imported here: Pillow
+
     if stream is None:
         raise ValidationError.single("file", "is missing: send an image in the field 'file'")
     if not hasattr(stream, "read"):  # a text field named "file", not a file

@@ -8,7 +8,6 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,6 +33,8 @@ def clean_username(value: Any) -> str:
 
 
 def clean_email(value: Any) -> str:
+    from email_validator import EmailNotValidError, validate_email  # only writes check one
+
     email = clean_text(value, "email", max_length=EMAIL_MAX)
     try:
         checked = validate_email(email, check_deliverability=False)

@@ -12,13 +12,15 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
-from feedgen.feed import FeedGenerator
-from lxml import etree
-
 from blog.models import Post
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
+
+# feedgen and lxml (~6 MB) are imported by the functions that write a feed, when one is asked for.
 
 NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -32,6 +34,8 @@ def xml_text(value: str | None) -> str:
 
 def absolute_html(html: str, base: str) -> str:
     """``html`` with every link and resource address resolved against ``base``."""
+    import lxml.html
+
     if not html.strip():
         return ""
     wrapper = lxml.html.fragment_fromstring(xml_text(html), create_parent="div")
@@ -105,6 +109,8 @@ class Channel:
 
 
 def _generator(channel: Channel, enclosures: bool = False) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     feed.load_extension("dc")
     feed.id(channel.home_url)
@@ -138,6 +144,8 @@ def _generator(channel: Channel, enclosures: bool = False) -> FeedGenerator:
 
 def atom(channel: Channel) -> bytes:
     """Atom 1.0; each cover goes in as a ``<link rel="enclosure">`` of its entry."""
+    from lxml import etree
+
     document = _generator(channel).atom_str(pretty=False)
     images = {item.id: item for item in channel.entries if item.image}
     if not images:
@@ -154,6 +162,8 @@ def atom(channel: Channel) -> bytes:
 
 def rss(channel: Channel) -> bytes:
     """RSS 2.0; the hub goes in as an ``atom:link`` (feedgen writes only the RSS ``self`` one)."""
+    from lxml import etree
+
     document = _generator(channel, enclosures=True).rss_str(pretty=False)
     if not channel.hub:
         return document

@@ -26,16 +26,8 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-CONTENT_TYPES = {
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-    "gif": "image/gif",
-}
-RESPONSIVE_WIDTHS = (480, 960, 1600)
-"""The widths (in pixels) of the WebP copies a post's ``srcset`` offers, besides full size."""
+from blog.uploads.formats import ACCEPTED_FORMATS, CONTENT_TYPES, EXTENSIONS, RESPONSIVE_WIDTHS
+
 ANIMATION_FRAMES_MAX = 500
 NOT_ACCEPTED = "must be a JPEG, PNG, WebP or GIF image"
 

@@ -16,7 +16,7 @@ import re
 from flask import has_app_context
 
 from blog.domain import uploads
-from blog.uploads.images import RESPONSIVE_WIDTHS
+from blog.uploads.formats import RESPONSIVE_WIDTHS
 
 IMG_TAG = re.compile(r"<img\b[^>]*?/?>")
 SRC = re.compile(r'\ssrc="([^"]*)"')

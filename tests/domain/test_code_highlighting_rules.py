@@ -10,10 +10,10 @@ from blog.markdown import (
     BLOCK_HIGHLIGHT_MAX,
     BODY_HIGHLIGHT_MAX,
     HIGHLIGHTED_LANGUAGES,
-    TOKEN_CLASSES,
     code_stylesheet,
     render_comment,
     render_post,
+    token_classes,
 )
 
 STYLESHEET = Path(__file__).parents[2] / "blog" / "static" / "css" / "code.css"
@@ -53,8 +53,8 @@ def test_a_span_keeps_only_pygments_classes():
     """Raw HTML is off, so only the highlighter writes spans; the sanitiser holds them to its
     classes anyway."""
     html = render_post("```python\nx = 1\n```")
-    assert {name for name, _ in _spans(html)} <= TOKEN_CLASSES
-    assert "w" in TOKEN_CLASSES and "" not in TOKEN_CLASSES
+    assert {name for name, _ in _spans(html)} <= token_classes()
+    assert "w" in token_classes() and "" not in token_classes()
 
 
 def test_the_stylesheet_is_the_one_the_script_writes():

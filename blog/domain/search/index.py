@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-import lxml.html
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -37,6 +36,8 @@ _SEARCHED_COLUMNS = ("title", "description", "body_html", "status")
 
 def plain_text(html: str) -> str:
     """The text a reader sees in a post's HTML: no markup, no link targets."""
+    import lxml.html  # imported here: ~5 MB that only indexing and search snippets need
+
     if not html.strip():
         return ""
     return lxml.html.fragment_fromstring(html, create_parent="div").text_content()

@@ -16,8 +16,6 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
-import snowballstemmer
-
 TERM_MAX = 60
 """A longer "word" (a hash, a long URL, base64) is not indexed and not searched for."""
 
@@ -65,6 +63,8 @@ def fold(word: str) -> str:
 
 @cache
 def _stemmer(language: str):
+    import snowballstemmer  # imported here: it loads every language's stemmer (~3 MB)
+
     return snowballstemmer.stemmer(language)
 
 
