@@ -15,8 +15,8 @@ def utcnow() -> datetime:
 
 
 def now_parameter(name: str = "now") -> sa.BindParameter:
-    """"Now" as a statement's parameter, taken as each run of it starts: for a statement built
-    once and run many times (building one can cost more than running it)."""
+    """The present as a statement's parameter, taken as each run of it starts: for a statement
+    built once and run many times (building one can cost more than running it)."""
     return sa.bindparam(name, callable_=utcnow, type_=UTCDateTime())
 
 
