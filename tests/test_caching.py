@@ -246,3 +246,21 @@ def test_an_unreadable_version_caches_nothing_and_serves_the_page(cached_app, ca
     finally:
         rename_table("content_version_gone", "content_version")
     assert "cache version read of content_version failed: " in caplog.text
+
+
+def test_a_small_value_is_kept_in_the_process_at_its_version(cached_app, count_statements):
+    """Read again at the same version, a value comes from the process, not the shared cache
+    (emptied here) nor the database; a write makes it computed anew."""
+    PostFactory(tags=["flask"])
+
+    def tags_in_a_new_request():
+        with cached_app.app_context(), cached_app.test_request_context("/"):
+            return queries.popular_tags()
+
+    assert tags_in_a_new_request() == [("flask", 1)]
+    cache.clear()
+    with count_statements() as counted:
+        assert tags_in_a_new_request() == [("flask", 1)]
+    assert counted.total == 1  # the version alone
+    PostFactory(tags=["flask"])
+    assert tags_in_a_new_request() == [("flask", 2)]
