@@ -77,6 +77,8 @@ class Post(db.Model):
         sa.Index(
             "ix_posts_author_id_status_published_at", "author_id", "status", "published_at", "id"
         ),
+        # A new post's check for the same one sent twice reads the author's last seconds.
+        sa.Index("ix_posts_author_id_created_at", "author_id", "created_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

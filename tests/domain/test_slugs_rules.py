@@ -4,7 +4,14 @@ numbered when taken, and private while the post is a draft that was never publis
 import pytest
 
 from blog.domain import posts
-from blog.domain.slugs import RESERVED, SUFFIX_ROOM, base_slug, is_private_slug, unique_slug
+from blog.domain.slugs import (
+    RESERVED,
+    SLUGS_PER_READ,
+    SUFFIX_ROOM,
+    base_slug,
+    is_private_slug,
+    unique_slug,
+)
 from blog.models.post import SLUG_MAX
 from tests.factories import DraftFactory, PostFactory, UserFactory
 
@@ -42,6 +49,15 @@ def test_a_taken_slug_gets_the_first_free_number(db):
     for slug in ("hello", "hello-2", "hello-4"):
         PostFactory(slug=slug)
     assert unique_slug("Hello") == "hello-3"
+
+
+def test_a_family_larger_than_one_read_gets_the_first_free_number_past_it(db, count_statements):
+    taken = ["hello", *(f"hello-{n}" for n in range(2, SLUGS_PER_READ + 3))]
+    for slug in taken:
+        PostFactory(slug=slug, author=PostFactory().author)
+    with count_statements() as counted:
+        assert unique_slug("Hello") == f"hello-{SLUGS_PER_READ + 3}"
+    assert counted.total == 2  # the family is read by name, a read per SLUGS_PER_READ
 
 
 def test_a_number_is_added_only_when_the_slug_itself_is_taken(db):
