@@ -90,21 +90,18 @@ def profile_stats(user: User, viewer: User | None) -> ProfileStats:
 
 def followed_author_ids(viewer: User | None, author_ids: set[int]) -> set[int]:
     """Which of ``author_ids`` the viewer follows, in one statement (none when anonymous)."""
-    viewer_id = _viewer_id(viewer)
-    if viewer_id is None or not author_ids:
-        return set()
-    statement = sa.select(follows.c.followed_id).where(
-        follows.c.follower_id == viewer_id, follows.c.followed_id.in_(author_ids)
-    )
-    return set(db.session.scalars(statement))
+    return _the_viewers(viewer, follows.c.follower_id, follows.c.followed_id, author_ids)
 
 
 def favorited_post_ids(viewer: User | None, post_ids: list[int]) -> set[int]:
     """Which of ``post_ids`` the viewer has favorited, in one statement (none when anonymous)."""
+    return _the_viewers(viewer, favorites.c.user_id, favorites.c.post_id, post_ids)
+
+
+def _the_viewers(viewer: User | None, whose: sa.Column, which: sa.Column, among) -> set[int]:
+    """The ``which`` of ``among`` in the rows whose ``whose`` is the viewer."""
     viewer_id = _viewer_id(viewer)
-    if viewer_id is None or not post_ids:
+    if viewer_id is None or not among:
         return set()
-    statement = sa.select(favorites.c.post_id).where(
-        favorites.c.user_id == viewer_id, favorites.c.post_id.in_(post_ids)
-    )
+    statement = sa.select(which).where(whose == viewer_id, which.in_(among))
     return set(db.session.scalars(statement))
