@@ -106,11 +106,12 @@ class CacheHealth:
 
 
 class NearCache:
-    """The last :data:`NEAR_ENTRIES` small values :func:`remember` read or computed, in this
-    process, in front of the shared cache: the navigation, the tag counts and the site settings
-    that every page needs cost a dictionary lookup instead of a Redis round trip and an
-    unpickling. Keys carry the content version like the shared cache's, so it is never stale on
-    any instance; the oldest entries make room (old versions are never read again)."""
+    """The values used last, at most ``entries`` of them, in this process: in front of the
+    shared cache for :func:`remember` (the navigation, the tag counts and the site settings cost
+    a dictionary lookup instead of a Redis round trip and an unpickling), and alone for
+    :func:`remember_each`. Keys carry the content version like the shared cache's, so it is
+    never stale on any instance; the oldest entries make room (old versions are never read
+    again)."""
 
     def __init__(self, entries: int = NEAR_ENTRIES) -> None:
         self._entries = entries
@@ -331,10 +332,7 @@ def remember(
     health.answered()
     if value is None:
         value = compute()
-        due = g.get("content_next_publication")
-        if due is not None and utcnow() >= due:
-            # A scheduled post went live while it was computed: the value may show it, and
-            # must not be kept under the version from before its time.
+        if not _still_keepable():
             return value
         try:
             cache.set(versioned, value, timeout=timeout)
@@ -366,13 +364,20 @@ def remember_each(kind: str, ids: list[int], build: Callable[[list[int]], dict[i
     missing = [key for key in ids if key not in found]
     if missing:
         built = build(missing)
-        due = g.get("content_next_publication")
-        keep = kept is not None and not (due is not None and utcnow() >= due)
+        keep = kept is not None and _still_keepable()
         for key, value in built.items():
             found[key] = value
             if keep:
                 kept.set(f"{kind}:{key}@{version}", value)
     return found
+
+
+def _still_keepable() -> bool:
+    """Whether a value computed just now may be kept under this request's version: not when a
+    scheduled post went live while it was computed (the value may show it, and must not be kept
+    under the version from before its time)."""
+    due = g.get("content_next_publication")
+    return due is None or utcnow() < due
 
 
 def _trouble(action: str, key: str, error: Exception) -> None:

@@ -34,14 +34,14 @@ def article_list(posts: PostList, offset: int, limit: int):
     ids, total = queries.window_ids(posts, offset, limit)
     favorited: set[int] = set()
     following: set[int] = set()
-    built: list[int] = []
+    built: set[int] = set()
 
     def build(post_ids: list[int]) -> dict[int, Preview]:
         # Loaded with the reader's flags, which the previews leave out: no statement for them.
         loaded = queries.load_cards(post_ids, reader)
         favorited.update(post.id for post in loaded if post.stats.favorited)
         following.update(post.author_id for post in loaded if post.stats.following_author)
-        built.extend(post_ids)
+        built.update(post_ids)
         return {post.id: _preview(post) for post in loaded}
 
     previews = caching.remember_each("preview", ids, build)

@@ -206,9 +206,6 @@ class PostPage:
     def next_num(self) -> int | None:
         return self.page + 1 if self.has_next else None
 
-    def __bool__(self) -> bool:
-        return bool(self.ids)
-
     def __iter__(self):
         return iter(self.items)
 

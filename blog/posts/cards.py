@@ -50,13 +50,13 @@ class Card:
 def post_cards(page: PostPage) -> Markup:
     """The cards of ``page``'s posts, in order, for the current reader."""
     favorited: set[int] = set()
-    rendered: list[int] = []
+    rendered: set[int] = set()
 
     def render(post_ids: list[int]) -> dict[int, Card]:
         # Loaded with the reader's flags, which the cards leave out: no statement for them.
         posts = queries.load_cards(post_ids, current_user)
         favorited.update(post.id for post in posts if post.stats.favorited)
-        rendered.extend(post_ids)
+        rendered.update(post_ids)
         return _render(posts)
 
     cards = caching.remember_each("card", page.ids, render)
