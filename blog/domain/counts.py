@@ -1,13 +1,14 @@
 """How many public posts a list holds, without counting them: the totals of pagers and of the
-API's ``articlesCount``.
+API's ``articlesCount``, for every post, a tag's, an author's and the authors a reader follows.
 
 Counting the rows of a list costs as much as the list is long: at a million posts, the home
 page's "page 1 of 50,000" took longer than the page. So the database keeps the totals itself,
-in :data:`~blog.models.post.post_counts`, with triggers on ``posts`` and ``post_tags``: every
-statement that publishes, unpublishes, deletes or tags a post (the app's, the CLI's, a bulk
-insert, a foreign-key cascade) moves them in its own transaction, and no code path can forget
-to. The same triggers copy each post's publication time onto its tag rows
-(``post_tags.published_at``), so a tag's page is read from one index, in order.
+in :data:`~blog.models.post.post_counts` (scopes ``all``, ``tag:<id>`` and ``author:<id>``), with
+triggers on ``posts`` and ``post_tags``: every statement that publishes, unpublishes, deletes,
+tags or hands over a post (the app's, the CLI's, a bulk insert, a foreign-key cascade) moves
+them in its own transaction, and no code path can forget to. The same triggers copy each post's
+publication time onto its tag rows (``post_tags.published_at``), so a tag's page is read from
+one index, in order.
 
 The totals count published posts, scheduled ones included, because a scheduled post becomes
 public with no write (:mod:`blog.domain.scheduling`); :func:`public_total` subtracts those
@@ -19,8 +20,9 @@ content version is raised (:mod:`blog.caching`): only the transaction holding th
 updates a total, so two writers can't each hold a total the other waits for. SQLite has one
 writer at a time.
 
-:func:`recount` sets every total and tag row from the posts themselves: the migration that
-brought the counts runs it, and so does ``flask blog recount``.
+:func:`recount` sets every total and tag row from the posts themselves: the migrations that
+brought the counts run it, and so does ``flask blog recount``. An author's total outlives the
+author at zero (their posts go with them); ``recount`` drops it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from blog.extensions import db
-from blog.models import Post, PostTag, post_counts, utcnow
+from blog.models import Post, PostTag, follows, post_counts, utcnow
 
 ALL = "all"
 """The scope of the total of every post. The triggers' SQL below spells it, and
@@ -39,6 +41,13 @@ ALL = "all"
 
 def tag_scope(tag_id: int) -> str:
     return f"tag:{tag_id}"
+
+
+def author_scope(author_id: int | sa.ColumnElement[int]) -> str | sa.ColumnElement[str]:
+    """The scope of an author's total, for an id or a column (or subquery) that holds one."""
+    if isinstance(author_id, int):
+        return f"author:{author_id}"
+    return sa.literal("author:") + sa.cast(author_id, sa.String)
 
 
 _SQLITE = [
@@ -53,20 +62,28 @@ _SQLITE = [
     """CREATE TRIGGER posts_counted_insert AFTER INSERT ON posts
     WHEN NEW.status = 'published'
     BEGIN
-      INSERT INTO post_counts (scope, published) VALUES ('all', 1)
+      INSERT INTO post_counts (scope, published)
+      VALUES ('all', 1), ('author:' || NEW.author_id, 1)
       ON CONFLICT (scope) DO UPDATE SET published = published + 1;
     END""",
     """CREATE TRIGGER posts_counted_delete AFTER DELETE ON posts
     WHEN OLD.status = 'published'
     BEGIN
-      UPDATE post_counts SET published = published - 1 WHERE scope = 'all';
+      UPDATE post_counts SET published = published - 1
+      WHERE scope IN ('all', 'author:' || OLD.author_id);
     END""",
-    """CREATE TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
+    """CREATE TRIGGER posts_counted_update AFTER UPDATE OF status, author_id ON posts
     WHEN (OLD.status = 'published') IS NOT (NEW.status = 'published')
+      OR OLD.author_id IS NOT NEW.author_id
     BEGIN
       INSERT INTO post_counts (scope, published)
-      VALUES ('all', CASE WHEN NEW.status = 'published' THEN 1 ELSE -1 END)
+      VALUES ('all', (NEW.status = 'published') - (OLD.status = 'published'))
       ON CONFLICT (scope) DO UPDATE SET published = published + excluded.published;
+      UPDATE post_counts SET published = published - 1
+      WHERE scope = 'author:' || OLD.author_id AND OLD.status = 'published';
+      INSERT INTO post_counts (scope, published)
+      SELECT 'author:' || NEW.author_id, 1 WHERE NEW.status = 'published'
+      ON CONFLICT (scope) DO UPDATE SET published = published + 1;
     END""",
     # A new tag row takes its post's publication (and is counted by the update it makes).
     """CREATE TRIGGER post_tags_publication AFTER INSERT ON post_tags
@@ -124,6 +141,12 @@ _POSTGRES = [
       PERFORM blog_count_posts('all',
         (CASE WHEN TG_OP <> 'DELETE' AND NEW.status = 'published' THEN 1 ELSE 0 END)
         - (CASE WHEN TG_OP <> 'INSERT' AND OLD.status = 'published' THEN 1 ELSE 0 END));
+      IF TG_OP <> 'INSERT' AND OLD.status = 'published' THEN
+        PERFORM blog_count_posts('author:' || OLD.author_id, -1);
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
+        PERFORM blog_count_posts('author:' || NEW.author_id, 1);
+      END IF;
       RETURN NULL;
     END $$""",
     """CREATE OR REPLACE FUNCTION blog_posts_publication_to_tags() RETURNS trigger
@@ -158,9 +181,10 @@ _POSTGRES = [
     """CREATE CONSTRAINT TRIGGER posts_counted_delete AFTER DELETE ON posts
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status = 'published')
     EXECUTE FUNCTION blog_posts_counted()""",
-    """CREATE CONSTRAINT TRIGGER posts_counted_update AFTER UPDATE OF status ON posts
+    """CREATE CONSTRAINT TRIGGER posts_counted_update AFTER UPDATE OF status, author_id ON posts
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN ((OLD.status = 'published') IS DISTINCT FROM (NEW.status = 'published'))
+    WHEN ((OLD.status = 'published') IS DISTINCT FROM (NEW.status = 'published')
+          OR OLD.author_id IS DISTINCT FROM NEW.author_id)
     EXECUTE FUNCTION blog_posts_counted()""",
     """CREATE TRIGGER posts_publication_to_tags AFTER UPDATE OF status, published_at ON posts
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
@@ -235,13 +259,29 @@ def recount(executor) -> None:
         .group_by(PostTag.tag_id)
     )
     executor.execute(post_counts.insert().from_select(["scope", "published"], per_tag))
+    count_authors(executor)
 
 
-def _kept_total(scope: str) -> sa.ScalarSelect:
+def count_authors(executor) -> None:
+    """Set every author's total from their posts (one GROUP BY over an index)."""
+    executor.execute(sa.delete(post_counts).where(post_counts.c.scope.like("author:%")))
+    per_author = (
+        sa.select(author_scope(Post.author_id), sa.func.count())
+        .where(Post.is_published)
+        .group_by(Post.author_id)
+    )
+    executor.execute(post_counts.insert().from_select(["scope", "published"], per_author))
+
+
+def _kept_total(scope: str | sa.ColumnElement[str]) -> sa.ScalarSelect:
     return sa.func.coalesce(
         sa.select(post_counts.c.published).where(post_counts.c.scope == scope).scalar_subquery(),
         0,
     )
+
+
+def _now(now: datetime | sa.BindParameter | None) -> datetime | sa.BindParameter:
+    return utcnow() if now is None else now
 
 
 def public_total(
@@ -250,12 +290,46 @@ def public_total(
     """The number of public posts (carrying the tag ``tag_id``), as a column to read in a
     statement of the caller's: the kept total less the scheduled posts still waiting at ``now``
     (a time, or the caller's parameter for it; the present by default)."""
-    now = utcnow() if now is None else now
+    now = _now(now)
     if tag_id is None:
         waiting = sa.select(sa.func.count()).where(Post.is_published, Post.published_at > now)
         return _kept_total(ALL) - waiting.scalar_subquery()
     waiting = sa.select(sa.func.count()).where(PostTag.tag_id == tag_id, PostTag.published_at > now)
     return _kept_total(tag_scope(tag_id)) - waiting.scalar_subquery()
+
+
+def author_total(
+    author_id: int | sa.ColumnElement[int], now: datetime | sa.BindParameter | None = None
+) -> sa.ColumnElement[int]:
+    """The number of an author's public posts, as :func:`public_total` counts them; the author
+    an id or a column (a subquery finding them by name, say)."""
+    waiting = sa.select(sa.func.count()).where(
+        Post.author_id == author_id, Post.is_published, Post.published_at > _now(now)
+    )
+    return author_published_total(author_id) - waiting.scalar_subquery()
+
+
+def author_published_total(author_id: int | sa.ColumnElement[int]) -> sa.ScalarSelect:
+    """The number of an author's published posts, the scheduled ones among them."""
+    return _kept_total(author_scope(author_id))
+
+
+def followed_total(
+    reader_id: int, now: datetime | sa.BindParameter | None = None
+) -> sa.ColumnElement[int]:
+    """The number of public posts by the authors ``reader_id`` follows: their kept totals
+    added up (one row per author followed, not one per post), less their waiting posts."""
+    followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader_id)
+    scopes = sa.select(author_scope(follows.c.followed_id)).where(
+        follows.c.follower_id == reader_id
+    )
+    kept = sa.select(sa.func.coalesce(sa.func.sum(post_counts.c.published), 0)).where(
+        post_counts.c.scope.in_(scopes)
+    )
+    waiting = sa.select(sa.func.count()).where(
+        Post.author_id.in_(followed), Post.is_published, Post.published_at > _now(now)
+    )
+    return kept.scalar_subquery() - waiting.scalar_subquery()
 
 
 def public_posts_count(tag_id: int | None = None) -> int:

@@ -23,7 +23,7 @@ from blog.domain.search import SearchQuery, narrow, read_query
 from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
-from blog.models import Post, PostTag, Tag, User, favorites, follows, utcnow
+from blog.models import Post, PostStatus, PostTag, Tag, User, favorites, follows, utcnow
 from blog.models.types import now_parameter
 
 MAX_PAGE = 10_000
@@ -50,6 +50,33 @@ def _card_options():
 NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())
 
 
+ANCHOR_EVERY = 1_000
+"""A deep window of the longest lists starts from a kept key, one every this many posts."""
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The order of a long list as columns (newest first, then the id), the list's statement
+    without its bound at the present (``unbounded``), and the name its anchors are kept under:
+    what lets a window far down the list start from a key rather than skip every post before
+    it.
+
+    An anchor is the key of a post public at the version it was kept at, so every post after
+    it is public too: a post published since, or gone live, made a new version. The present's
+    bound is left out because a second upper bound on the publication time would keep SQLite
+    from starting its index range at the anchor."""
+
+    name: str
+    columns: tuple[sa.ColumnElement, sa.ColumnElement]
+    unbounded: sa.Select
+
+    def after(self, anchor: tuple[datetime, int]) -> sa.Select:
+        """The list's ids from just after ``anchor`` on, read through its index from there."""
+        published_at, post_id = self.columns
+        key = (sa.literal(anchor[0], published_at.type), sa.literal(anchor[1], post_id.type))
+        return self.unbounded.where(sa.tuple_(published_at, post_id) < sa.tuple_(*key))
+
+
 @dataclass(frozen=True)
 class PostList:
     """A list of posts as two pieces of SQL: ``ids``, the statement of its posts' ids (one
@@ -57,10 +84,13 @@ class PostList:
 
     A page reads the ids of its window with the total in one statement, then loads those posts
     alone: skipping the posts of the pages before it reads an index, not rows, and the long
-    lists take their total from :mod:`blog.domain.counts` instead of counting."""
+    lists take their total from :mod:`blog.domain.counts` instead of counting. The longest
+    (every post, a tag's) have a ``keyset``: a window past :data:`ANCHOR_EVERY` starts from the
+    key of the post before its block (:func:`anchors`), so page 5,000 reads what page 1 reads."""
 
     ids: sa.Select
     total: sa.ColumnElement[int]
+    keyset: Keyset | None = None
 
     @functools.cached_property
     def with_total(self) -> sa.Select:
@@ -75,6 +105,26 @@ class PostList:
         return cls(ids, count.scalar_subquery())
 
 
+def anchors(posts: PostList) -> list[tuple[datetime, int]]:
+    """The keys of every :data:`ANCHOR_EVERY`-th post of a keyed list (the last of each block),
+    in one statement that walks the list's index once; kept at the content version, as the
+    list stands at that version (a post going live makes a new one)."""
+    keyset = posts.keyset
+
+    def compute() -> list[tuple[datetime, int]]:
+        order = [column.desc() for column in keyset.columns]
+        place = sa.func.row_number().over(order_by=order).label("place")
+        numbered = posts.ids.order_by(None).with_only_columns(*keyset.columns, place).subquery()
+        statement = (
+            sa.select(*numbered.c[:2])
+            .where(numbered.c.place % ANCHOR_EVERY == 0)
+            .order_by(numbered.c.place)
+        )
+        return [(published_at, post_id) for published_at, post_id in db.session.execute(statement)]
+
+    return caching.remember(f"anchors:{keyset.name}", compute)
+
+
 NOTHING = PostList(sa.select(Post.id).where(sa.false()), sa.literal(0))
 
 
@@ -86,8 +136,9 @@ def _public_ids() -> sa.Select:
 def _every_public_post() -> PostList:
     """The home page's list, the busiest: built once, "now" a parameter of each run."""
     now = now_parameter()
-    ids = sa.select(Post.id).where(Post.public_at(now)).order_by(*NEWEST_FIRST)
-    return PostList(ids, counts.public_total(now=now))
+    published = sa.select(Post.id).where(Post.is_published).order_by(*NEWEST_FIRST)
+    keyset = Keyset("every-post", (Post.published_at, Post.id), published)
+    return PostList(published.where(Post.published_at <= now), counts.public_total(now=now), keyset)
 
 
 def _user_id_named(username: str) -> sa.ScalarSelect:
@@ -95,11 +146,20 @@ def _user_id_named(username: str) -> sa.ScalarSelect:
     return sa.select(User.id).where(named).scalar_subquery()
 
 
-def _tagged(tag_id: int) -> sa.Select:
-    """The public posts carrying ``tag_id``, newest first, from the tag rows' index alone."""
+def _tag_list(tag_id: int) -> PostList:
+    columns = (PostTag.published_at, PostTag.post_id)
+    keyset = Keyset(f"tag:{tag_id}", columns, _tagged(tag_id, public=False))
+    return PostList(_tagged(tag_id), counts.public_total(tag_id), keyset)
+
+
+def _tagged(tag_id: int, *, public: bool = True) -> sa.Select:
+    """The public posts carrying ``tag_id``, newest first, from the tag rows' index alone
+    (not ``public``: the published ones, those still scheduled too)."""
+    when = PostTag.published_at
+    published = when <= utcnow() if public else when.is_not(None)
     return (
         sa.select(PostTag.post_id.label("id"))
-        .where(PostTag.tag_id == tag_id, PostTag.published_at <= utcnow())
+        .where(PostTag.tag_id == tag_id, published)
         .order_by(PostTag.published_at.desc(), PostTag.post_id.desc())
     )
 
@@ -123,10 +183,18 @@ def published_posts(
         tag_id = db.session.scalar(sa.select(Tag.id).where(Tag.name == tag.strip().lower()))
         if tag_id is None:
             return NOTHING
-    if all(part is None for part in (author, favorited_by, followed_by, matching)):
+    narrower = (favorited_by, matching)
+    if all(part is None for part in (author, followed_by, *narrower)):
         if tag_id is not None:
-            return PostList(_tagged(tag_id), counts.public_total(tag_id))
+            return _tag_list(tag_id)
         return _every_public_post()
+    if tag_id is None and all(part is None for part in narrower):
+        if author is not None and followed_by is None:
+            author_id = _user_id_named(author)
+            ids = _public_ids().where(Post.author_id == author_id)
+            return PostList(ids, counts.author_total(author_id))
+        if author is None and followed_by is not None:
+            return PostList(_followed_ids(followed_by), counts.followed_total(followed_by.id))
     ids = _public_ids()
     if tag_id is not None:  # looked up per post of the other filters, which are narrower
         tagged = sa.select(PostTag.post_id).where(
@@ -140,18 +208,31 @@ def published_posts(
             favorites.c.user_id == _user_id_named(favorited_by)
         )
     if followed_by is not None:
-        ids = ids.join(follows, follows.c.followed_id == Post.author_id).where(
-            follows.c.follower_id == followed_by.id
-        )
+        ids = _followed_ids(followed_by, ids)
     if matching is not None:
         ids = narrow(ids, matching)
     return PostList.counted(ids)
 
 
+def _followed_ids(reader: User, ids: sa.Select | None = None) -> sa.Select:
+    ids = _public_ids() if ids is None else ids
+    return ids.join(follows, follows.c.followed_id == Post.author_id).where(
+        follows.c.follower_id == reader.id
+    )
+
+
 def _window(posts: PostList, offset: int, limit: int) -> tuple[list[int], int | None]:
     """The ids from ``offset`` on (at most ``limit``) and the list's total, in one statement;
     the total alone takes a second one when the window is empty."""
-    rows = db.session.execute(posts.with_total.limit(limit).offset(offset)).all()
+    statement = posts.with_total
+    if posts.keyset is not None and offset >= ANCHOR_EVERY:
+        kept = anchors(posts)
+        block = min(offset // ANCHOR_EVERY, len(kept))
+        if block:
+            ids = posts.keyset.after(kept[block - 1])
+            statement = ids.add_columns(posts.total.label("total"))
+            offset -= block * ANCHOR_EVERY
+    rows = db.session.execute(statement.limit(limit).offset(offset)).all()
     if rows:
         return [row[0] for row in rows], rows[0].total
     return [], None
@@ -269,20 +350,27 @@ def favorited_posts(user: User, viewer: User | None, page: int, per_page: int) -
 
 
 def author_posts(author: User, viewer: User | None, page: int, per_page: int) -> PostPage:
-    """The author's published posts; the author also sees their drafts, newest first."""
+    """The author's published posts; the author also sees their drafts, newest first. The total
+    is the author's kept one (:mod:`blog.domain.counts`), with their drafts for themselves."""
     if viewer is not None and getattr(viewer, "id", None) == author.id:
         ids = (
             sa.select(Post.id)
             .where(Post.author_id == author.id)
             .order_by(sa.func.coalesce(Post.published_at, Post.updated_at).desc(), Post.id.desc())
         )
+        drafts = sa.select(sa.func.count()).where(
+            Post.author_id == author.id, Post.status != PostStatus.PUBLISHED
+        )
+        published = counts.author_published_total(author.id)
+        posts = PostList(ids, published + drafts.scalar_subquery())
     else:
         ids = _public_ids().where(Post.author_id == author.id)
-    return page_of(PostList.counted(ids), viewer, page, per_page)
+        posts = PostList(ids, counts.author_total(author.id))
+    return page_of(posts, viewer, page, per_page)
 
 
 def tag_posts(tag: Tag, viewer: User | None, page: int, per_page: int) -> PostPage:
-    return page_of(PostList(_tagged(tag.id), counts.public_total(tag.id)), viewer, page, per_page)
+    return page_of(_tag_list(tag.id), viewer, page, per_page)
 
 
 def newest_public_posts(limit: int, *, tag: str | None = None, author: str | None = None):

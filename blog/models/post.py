@@ -169,9 +169,9 @@ post_counts = sa.Table(
     sa.Column("scope", sa.String(32), primary_key=True),
     sa.Column("published", sa.Integer(), nullable=False, default=0),
 )
-"""How many published posts there are (scope ``all``) and carry each tag (``tag:<id>``),
-scheduled ones included: kept by the database's triggers in the writing transaction, so a
-pager's total costs one row, not a count (:mod:`blog.domain.counts`)."""
+"""How many published posts there are (scope ``all``), carry each tag (``tag:<id>``) and each
+author wrote (``author:<id>``), scheduled ones included: kept by the database's triggers in the
+writing transaction, so a pager's total costs one row, not a count (:mod:`blog.domain.counts`)."""
 
 
 favorites = sa.Table(

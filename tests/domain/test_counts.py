@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from blog.domain import counts, posts, queries, tags
 from blog.extensions import db
-from blog.models import Post, PostStatus, PostTag, Tag, post_counts, utcnow
+from blog.models import Post, PostStatus, PostTag, Tag, User, follows, post_counts, utcnow
 from tests.clock import clock_fixture  # noqa: F401
 from tests.factories import UserFactory
 
@@ -30,7 +30,7 @@ def write(author, tag_names=("python",), **kwargs):
 
 
 def counted_by_rows() -> dict[str, int]:
-    """Public posts in all and per tag, counted row by row."""
+    """Public posts in all, per tag and per author, counted row by row."""
     public = sa.select(Post.id).where(Post.status == "published", Post.published_at <= utcnow())
     found = {
         counts.ALL: db.session.scalar(sa.select(sa.func.count()).select_from(public.subquery()))
@@ -42,6 +42,13 @@ def counted_by_rows() -> dict[str, int]:
     )
     for tag_id, number in db.session.execute(per_tag):
         found[counts.tag_scope(tag_id)] = number
+    per_author = (
+        sa.select(Post.author_id, sa.func.count())
+        .where(Post.id.in_(public))
+        .group_by(Post.author_id)
+    )
+    for author_id, number in db.session.execute(per_author):
+        found[counts.author_scope(author_id)] = number
     return found
 
 
@@ -51,6 +58,10 @@ def counted_by_totals() -> dict[str, int]:
         number = counts.public_posts_count(tag_id)
         if number:
             found[counts.tag_scope(tag_id)] = number
+    for author_id in db.session.scalars(sa.select(User.id)):
+        number = db.session.scalar(sa.select(counts.author_total(author_id)))
+        if number:
+            found[counts.author_scope(author_id)] = number
     return found
 
 
@@ -137,6 +148,77 @@ def test_deleting_an_account_removes_its_posts_from_the_totals(author):
     db.session.commit()
     assert_kept_right()
     assert counted_by_totals()[counts.ALL] == 1
+    assert counts.author_scope(author.id) not in counted_by_totals()
+
+
+def test_handing_a_post_over_moves_it_between_the_authors_totals(author):
+    other = UserFactory()
+    post = write(author, ("python",), publish=True)
+    write(author, ("python",))
+    db.session.execute(sa.update(Post).values(author_id=other.id))
+    db.session.commit()
+    assert_kept_right()
+    assert counted_by_totals()[counts.author_scope(other.id)] == 1
+    # Handed back and unpublished in one statement: each total moves once.
+    db.session.execute(
+        sa.update(Post)
+        .where(Post.id == post.id)
+        .values(author_id=author.id, status=PostStatus.DRAFT)
+    )
+    db.session.commit()
+    assert_kept_right()
+    assert counted_by_totals() == {counts.ALL: 0}
+
+
+def test_a_readers_followed_total_adds_up_the_authors_they_follow(author, clock):
+    followed, unfollowed, reader = UserFactory(), UserFactory(), UserFactory()
+    for writer, number in ((author, 2), (followed, 3), (unfollowed, 4)):
+        for _ in range(number):
+            write(writer, ("python",), publish=True)
+    write(followed, ("python",), publish_at=(utcnow() + timedelta(hours=1)).isoformat())
+    write(followed, ("python",))
+    db.session.execute(
+        sa.insert(follows),
+        [{"follower_id": reader.id, "followed_id": user.id} for user in (author, followed)],
+    )
+    db.session.commit()
+
+    def followed_total():
+        return db.session.scalar(sa.select(counts.followed_total(reader.id)))
+
+    assert followed_total() == 5
+    assert queries.feed_posts(reader, 1, 20).total == 5
+    clock.advance(hours=2)
+    assert followed_total() == 6
+    assert db.session.scalar(sa.select(counts.followed_total(unfollowed.id))) == 0
+
+
+def test_the_author_and_feed_lists_read_the_kept_totals_not_the_rows(author):
+    """What makes a profile's pager cost a row at any size: the lists take the kept totals
+    (made wrong here on purpose), not a count of the author's posts."""
+    reader = UserFactory()
+    write(author, ("python",), publish=True)
+    db.session.execute(sa.insert(follows).values(follower_id=reader.id, followed_id=author.id))
+    db.session.execute(
+        sa.update(post_counts)
+        .where(post_counts.c.scope == counts.author_scope(author.id))
+        .values(published=40)
+    )
+    db.session.commit()
+    assert queries.author_posts(author, None, 1, 10).total == 40
+    assert queries.author_posts(author, author, 1, 10).total == 40
+    assert queries.feed_posts(reader, 1, 10).total == 40
+    api_total = queries.window_ids(queries.published_posts(author=author.username), 0, 20)[1]
+    assert api_total == 40
+
+
+def test_an_author_sees_their_drafts_counted_on_their_own_profile(author):
+    write(author, ("python",), publish=True)
+    write(author, ("python",), publish_at=(utcnow() + timedelta(hours=1)).isoformat())
+    write(author, ("python",))
+    assert queries.author_posts(author, author, 1, 10).total == 3
+    assert queries.author_posts(author, None, 1, 10).total == 1
+    assert queries.author_posts(author, UserFactory(), 1, 10).total == 1
 
 
 def test_rows_inserted_in_bulk_are_counted(author):
@@ -157,7 +239,11 @@ def test_rows_inserted_in_bulk_are_counted(author):
     db.session.execute(sa.insert(PostTag), [{"post_id": i, "tag_id": tag.id} for i in ids])
     db.session.commit()
     assert_kept_right()
-    assert counted_by_totals() == {counts.ALL: 5, counts.tag_scope(tag.id): 5}
+    assert counted_by_totals() == {
+        counts.ALL: 5,
+        counts.tag_scope(tag.id): 5,
+        counts.author_scope(author.id): 5,
+    }
 
 
 def test_recount_sets_the_totals_from_the_rows(author):
@@ -170,3 +256,4 @@ def test_recount_sets_the_totals_from_the_rows(author):
     counts.recount(db.session)
     db.session.commit()
     assert_kept_right()
+    assert counted_by_totals()[counts.author_scope(author.id)] == 1

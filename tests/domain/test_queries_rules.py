@@ -192,6 +192,65 @@ def test_a_window_counts_posts_not_rows_of_their_tags(ann):
     assert (sorted(slugs(posts)), total) == (["plain", "tagged"], 2)
 
 
+# Deep windows start from kept keys
+
+
+def the_same_windows(posts: queries.PostList, limit: int) -> None:
+    """Every window of ``posts``, from its keys or not, is the plain slice of its whole list."""
+    every = list(db.session.scalars(posts.ids))
+    for offset in range(len(every) + 3):
+        expected = every[offset : offset + limit]
+        assert queries.window_ids(posts, offset, limit) == (expected, len(every)), offset
+
+
+@pytest.fixture
+def anchored(monkeypatch):
+    monkeypatch.setattr(queries, "ANCHOR_EVERY", 3)
+
+
+def test_a_deep_window_of_every_post_starts_from_a_kept_key(ann, anchored):
+    tied = days_ago(4)
+    for n in range(14):  # some published at the same moment: the id breaks the tie
+        PostFactory(slug=f"p{n}", published_at=tied if n % 3 == 0 else days_ago(n / 7))
+    DraftFactory(slug="draft")
+    PostFactory(slug="later", published_at=NOW + timedelta(days=1))
+    posts = queries.published_posts()
+    assert posts.keyset is not None
+    assert len(queries.anchors(posts)) == 14 // 3
+    the_same_windows(posts, 2)
+    the_same_windows(posts, 4)
+
+
+def test_a_deep_window_of_a_tag_starts_from_a_kept_key(ann, anchored):
+    tied = days_ago(2)
+    for n in range(11):
+        PostFactory(tags=["python"] if n % 4 else ["flask"], published_at=tied if n % 2 else days_ago(n))
+    PostFactory(tags=["python"], published_at=NOW + timedelta(days=1))
+    DraftFactory(tags=["python"])
+    posts = queries.published_posts(tag="python")
+    assert len(queries.anchors(posts)) == 8 // 3
+    the_same_windows(posts, 2)
+
+
+def test_the_kept_keys_are_read_once_per_version_and_follow_a_write(
+    database_url, anchored, count_statements
+):
+    with app_on(database_url, CACHE_TYPE="SimpleCache"):
+        for n in range(8):
+            PostFactory(slug=f"p{n}", published_at=days_ago(10 - n))
+        posts = queries.published_posts()
+        before = queries.window_ids(posts, 4, 2)[0]
+        with count_statements() as counted:
+            assert queries.window_ids(posts, 4, 2)[0] == before
+        assert counted.total == 1  # the window alone: the keys are kept
+        newest = PostFactory(slug="newest")
+        assert queries.window_ids(posts, 4, 2)[0] == list(db.session.scalars(posts.ids))[4:6]
+        assert queries.window_ids(posts, 4, 2)[0] != before
+        db.session.delete(newest)
+        db.session.commit()
+        assert queries.window_ids(posts, 4, 2)[0] == before
+
+
 # The lists each page shows
 
 
