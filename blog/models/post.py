@@ -79,6 +79,8 @@ class Post(db.Model):
         ),
         # A new post's check for the same one sent twice reads the author's last seconds.
         sa.Index("ix_posts_author_id_created_at", "author_id", "created_at"),
+        # The sitemap's index of post files reads this alone (blog.domain.sitemaps).
+        sa.Index("ix_posts_status_id_sitemap", "status", "id", "published_at", "updated_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

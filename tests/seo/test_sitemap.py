@@ -41,11 +41,17 @@ def blog(db, settings):
     return posts
 
 
-def test_posts_are_split_by_the_setting_and_each_appears_once(client, blog):
+def test_posts_are_split_into_blocks_of_ids_by_the_setting_and_each_appears_once(client, blog):
+    """A file holds the public posts of one block of 3 ids (the setting): here drafts were
+    written between them, so a block holds one or two; a block with none has no file."""
+    blocks: dict[int, list[str]] = {}
+    for post in blog:
+        blocks.setdefault((post.id - 1) // 3, []).append(f"http://localhost/posts/{post.slug}")
     children = _children(client)
     post_files = [url for url in children if "/sitemaps/posts-" in url]
     listed = [_locs(client, url) for url in post_files]
-    assert [len(urls) for urls in listed] == [3, 3, 1]
+    assert listed == [blocks[block] for block in sorted(blocks)]
+    assert len(listed) > 7 // 3 + 1  # more files than 7 posts in files of 3 would need
     every = [url for urls in listed for url in urls]
     assert sorted(every) == sorted(f"http://localhost/posts/public-{n}" for n in range(7))
 
@@ -79,6 +85,22 @@ def test_lastmod_is_the_last_change(client, db, blog):
     assert stamps["http://localhost/posts/public-0"] == "2030-05-06T07:08:09+00:00"
     second = blog[1].updated_at.astimezone(UTC).isoformat(timespec="seconds")
     assert stamps["http://localhost/posts/public-1"] == second
+
+
+def test_a_tag_or_author_page_changed_last_with_its_newest_public_post(client, db):
+    author = UserFactory(username="writer")
+    newest = datetime(2020, 3, 4, 5, 6, 7, tzinfo=UTC)
+    PostFactory(author=author, tags=["t"], published_at=newest - timedelta(days=9))
+    PostFactory(author=author, tags=["t"], published_at=newest)
+    PostFactory(author=author, tags=["t"], published_at=datetime.now(UTC) + timedelta(days=1))
+    DraftFactory(author=author, tags=["t"])
+    children = _children(client)
+    for kind, loc in (("tags", "http://localhost/tags/t"), ("authors", "http://localhost/@writer")):
+        (url,) = [url for url in children if f"/sitemaps/{kind}-" in url]
+        child = _xml(client, url.removeprefix("http://localhost"))
+        (entry,) = child.findall("s:url", NS)
+        assert entry.find("s:loc", NS).text == loc
+        assert entry.find("s:lastmod", NS).text == "2020-03-04T05:06:07+00:00"
 
 
 def test_urls_are_on_site_url_and_names_are_escaped(client, db, settings):
