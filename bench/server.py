@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+
 from bench.datasets import DATA, ROOT
 
 WORKERS = 2
@@ -67,9 +69,24 @@ def app_environment(
     return env
 
 
+def _active_queries(database_url: str) -> int:
+    """Statements still running on the app's PostgreSQL database (0 for SQLite, which runs
+    inside the workers): one a worker left behind keeps PostgreSQL busy after the worker has
+    given up on it."""
+    if not database_url.startswith("postgresql"):
+        return 0
+    server, _, name = database_url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active'",
+            (name,),
+        ).fetchone()[0]
+
+
 class Server:
-    def __init__(self, process: subprocess.Popen, port: int, log: Path):
+    def __init__(self, process: subprocess.Popen, port: int, log: Path, database_url: str = ""):
         self.process, self.port, self.log = process, port, log
+        self.database_url = database_url
 
     def workers(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -90,9 +107,9 @@ class Server:
         return pids, ticks
 
     def wait_idle(self, most: float = 300) -> float:
-        """Wait until the workers stop computing; returns how long that took. When wrk stops,
-        the requests it leaves behind still run to the end (a worker doesn't notice the client
-        has gone), and would slow down whatever is measured next."""
+        """Wait until the workers stop computing, and their database too; returns how long that
+        took. When wrk stops, the requests it leaves behind still run to the end (a worker
+        doesn't notice the client has gone), and would slow down whatever is measured next."""
         started = time.monotonic()
         quiet = 0
         before = self.cpu_ticks()
@@ -100,6 +117,7 @@ class Server:
             time.sleep(IDLE_SAMPLE)
             now = self.cpu_ticks()
             busy = now[0] != before[0] or now[1] - before[1] > IDLE_TICKS
+            busy = busy or _active_queries(self.database_url) > 0
             quiet = 0 if busy else quiet + 1
             before = now
         return round(time.monotonic() - started, 1)
@@ -148,7 +166,7 @@ def serve(app: str, env: dict[str, str], port: int, name: str):
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    server = Server(process, port, log)
+    server = Server(process, port, log, env.get("DATABASE_URL", ""))
     try:
         _wait_until_up(server)
         yield server
