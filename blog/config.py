@@ -50,7 +50,7 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}  # a rested connection is tried: extensions
     SQLALCHEMY_RECORD_QUERIES = False
     POSTS_PER_PAGE = 10
     SITEMAP_URLS_PER_FILE = 50_000

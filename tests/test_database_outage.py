@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from blog import extensions
 from blog.api.tokens import issue_token
 from blog.errors import MESSAGES
 from blog.extensions import db
@@ -183,7 +184,7 @@ class Relay:
             sink.shutdown(socket.SHUT_WR)
 
 
-def _postgresql_goes_and_comes_back(database_url: str, tmp_path) -> None:
+def _postgresql_goes_and_comes_back(database_url: str, monkeypatch) -> None:
     relay = Relay(make_url(database_url).port or 5432)
     with limiter_kept():
         app = make_app(make_url(database_url).set(port=relay.port).render_as_string(False))
@@ -203,6 +204,12 @@ def _postgresql_goes_and_comes_back(database_url: str, tmp_path) -> None:
         relay.restore()
         assert client.get("/api/articles").status_code == 200
         _is_unavailable(client.get("/ended-by-the-server"))
+        assert client.get("/").status_code == 200
+        # Restarted while the pool rested: the rested connection is tried, and replaced.
+        relay.cut()
+        relay.restore()
+        monkeypatch.setattr(extensions, "PING_AFTER_IDLE", 0.0)
+        assert client.get("/api/articles").status_code == 200
         assert client.get("/").status_code == 200
     finally:
         relay.close()
@@ -225,10 +232,10 @@ def _sqlite_file_can_be_opened_at_last(database_url: str, tmp_path) -> None:
         db.engine.dispose()
 
 
-def test_a_worker_serves_again_once_the_database_is_back(database_url, tmp_path):
+def test_a_worker_serves_again_once_the_database_is_back(database_url, tmp_path, monkeypatch):
     """The run's database goes away and comes back: PostgreSQL through a relay that is cut (the
     pooled connection dies with it) and restored; SQLite by its folder appearing."""
     if make_url(database_url).get_backend_name() == "postgresql":
-        _postgresql_goes_and_comes_back(database_url, tmp_path)
+        _postgresql_goes_and_comes_back(database_url, monkeypatch)
     else:
         _sqlite_file_can_be_opened_at_last(database_url, tmp_path)

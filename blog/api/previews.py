@@ -58,9 +58,9 @@ def article_list(posts: PostList, offset: int, limit: int):
 
 
 def _preview(post) -> Preview:
-    post.stats = dataclasses.replace(post.stats, favorited=False, following_author=False)
-    fields = schemas.ArticlePreview(**shapes.article_fields(post)).model_dump(mode="json")
-    return Preview(post.author_id, fields)
+    unflagged = dataclasses.replace(post.stats, favorited=False, following_author=False)
+    fields = schemas.ArticlePreview(**shapes.article_fields(post, unflagged))
+    return Preview(post.author_id, fields.model_dump(mode="json"))
 
 
 def _for_reader(preview: Preview, favorited: bool, following: bool) -> dict[str, Any]:

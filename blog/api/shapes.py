@@ -36,8 +36,10 @@ def _user_fields(account: User, token: str) -> dict:
     }
 
 
-def article_fields(post: Post) -> dict:
-    stats = post.stats or PostStats()
+def article_fields(post: Post, stats: PostStats | None = None) -> dict:
+    """The fields every article shape shares, with ``post.stats`` (the reader's flags and the
+    counts) unless other ``stats`` are given."""
+    stats = stats or post.stats or PostStats()
     return {
         "slug": post.slug,
         "title": post.title,

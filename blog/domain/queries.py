@@ -23,7 +23,7 @@ from blog.domain.search import SearchQuery, narrow, read_query
 from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
-from blog.models import Post, PostStatus, PostTag, Tag, User, favorites, follows, utcnow
+from blog.models import Post, PostTag, Tag, User, favorites, follows, utcnow
 from blog.models.types import now_parameter
 
 MAX_PAGE = 10_000
@@ -359,7 +359,7 @@ def author_posts(author: User, viewer: User | None, page: int, per_page: int) ->
             .order_by(sa.func.coalesce(Post.published_at, Post.updated_at).desc(), Post.id.desc())
         )
         drafts = sa.select(sa.func.count()).where(
-            Post.author_id == author.id, Post.status != PostStatus.PUBLISHED
+            Post.author_id == author.id, sa.not_(Post.is_published)
         )
         published = counts.author_published_total(author.id)
         posts = PostList(ids, published + drafts.scalar_subquery())

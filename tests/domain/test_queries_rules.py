@@ -224,7 +224,9 @@ def test_a_deep_window_of_every_post_starts_from_a_kept_key(ann, anchored):
 def test_a_deep_window_of_a_tag_starts_from_a_kept_key(ann, anchored):
     tied = days_ago(2)
     for n in range(11):
-        PostFactory(tags=["python"] if n % 4 else ["flask"], published_at=tied if n % 2 else days_ago(n))
+        PostFactory(
+            tags=["python"] if n % 4 else ["flask"], published_at=tied if n % 2 else days_ago(n)
+        )
     PostFactory(tags=["python"], published_at=NOW + timedelta(days=1))
     DraftFactory(tags=["python"])
     posts = queries.published_posts(tag="python")
