@@ -229,6 +229,10 @@ def _read_version() -> None:
     version_read_along(row)
 
 
+class _Dropped(Exception):
+    """The version's connection failed as it read, and was given up."""
+
+
 class VersionKey:
     """The content version, as an opaque key, read with the fewest layers: a bare DB-API cursor
     of the app's pool running :func:`version_columns`, compiled once, in autocommit on a server.
@@ -268,7 +272,17 @@ class VersionKey:
         return values if self.names is None else tuple(values[name] for name in self.names)
 
     def read(self) -> tuple[str, Any] | None:
-        """``(key, next publication as the driver gave it)``, or None."""
+        """``(key, next publication as the driver gave it)``, or None. A pooled connection the
+        server ended (a restart) is replaced and the read tried once more: the pool tries only
+        connections that rested (:data:`blog.extensions.PING_AFTER_IDLE`)."""
+        for _ in range(2):
+            try:
+                return self._read()
+            except _Dropped:
+                continue
+        return None
+
+    def _read(self) -> tuple[str, Any] | None:
         try:
             parameters = self._parameters()
             connection = self.engine.raw_connection()
@@ -286,9 +300,9 @@ class VersionKey:
                 cursor.close()
             if self.autocommit:
                 driver.autocommit = False
-        except Exception:
+        except Exception as error:
             connection.invalidate()  # perhaps dropped by the server: the next read connects anew
-            return None
+            raise _Dropped() from error
         finally:
             connection.close()
         if row is None:

@@ -750,7 +750,8 @@ def test_a_page_built_across_a_posts_time_is_not_kept_under_the_key_before_it(da
 
 def test_a_version_connection_the_server_dropped_is_replaced(cached, reader):
     """On PostgreSQL the version is read in autocommit on a connection of the app's pool: one
-    that a server restart ended is found by the pool's ping and replaced, and the page served.
+    that a server restart ended fails the read, is replaced, and the read tried again: the page
+    is served.
     (SQLite has no server to end a connection: there, a pool made anew serves the page.)"""
     engine = db.engine
     PostFactory()
