@@ -20,6 +20,7 @@ from blog.domain import counts
 from blog.domain.errors import NotFound
 from blog.domain.permissions import can_edit_post, can_view_post
 from blog.domain.search import SearchQuery, narrow, read_query
+from blog.domain.search import public_total as search_total
 from blog.domain.stats import attach_post_stats
 from blog.domain.users import find_by_username
 from blog.extensions import db
@@ -183,18 +184,30 @@ def published_posts(
         tag_id = db.session.scalar(sa.select(Tag.id).where(Tag.name == tag.strip().lower()))
         if tag_id is None:
             return NOTHING
-    narrower = (favorited_by, matching)
-    if all(part is None for part in (author, followed_by, *narrower)):
-        if tag_id is not None:
-            return _tag_list(tag_id)
+    given = {
+        name
+        for name, value in (
+            ("tag", tag_id),
+            ("author", author),
+            ("favorited_by", favorited_by),
+            ("followed_by", followed_by),
+            ("matching", matching),
+        )
+        if value is not None
+    }
+    # One filter alone: a total kept by the database, or bounded by the ranked candidates.
+    if not given:
         return _every_public_post()
-    if tag_id is None and all(part is None for part in narrower):
-        if author is not None and followed_by is None:
-            author_id = _user_id_named(author)
-            ids = _public_ids().where(Post.author_id == author_id)
-            return PostList(ids, counts.author_total(author_id))
-        if author is None and followed_by is not None:
-            return PostList(_followed_ids(followed_by), counts.followed_total(followed_by.id))
+    if given == {"tag"}:
+        return _tag_list(tag_id)
+    if given == {"author"}:
+        author_id = _user_id_named(author)
+        ids = _public_ids().where(Post.author_id == author_id)
+        return PostList(ids, counts.author_total(author_id))
+    if given == {"followed_by"}:
+        return PostList(_followed_ids(followed_by), counts.followed_total(followed_by.id))
+    if given == {"matching"}:
+        return PostList(narrow(_public_ids(), matching), search_total(matching))
     ids = _public_ids()
     if tag_id is not None:  # looked up per post of the other filters, which are narrower
         tagged = sa.select(PostTag.post_id).where(

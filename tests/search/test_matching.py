@@ -1,10 +1,13 @@
 """What a search finds and in which order, on whichever database the tests run: both must answer
 the same query language alike."""
 
+from datetime import timedelta
+
 import pytest
 
 from blog.domain.queries import search_posts
 from blog.domain.search import backends
+from blog.models import utcnow
 from tests.factories import DraftFactory, PostFactory
 
 
@@ -152,8 +155,9 @@ def test_cjk_words_are_found_as_their_characters_in_order(db):
     assert sorted(found("京")) == ["Kyoto", "Tower"]
 
 
-def test_drafts_are_never_found(db):
+def test_drafts_and_scheduled_posts_are_never_found_nor_counted(db):
     DraftFactory(title="Gardening draft", body="Gardening.", description="Gardening.")
+    post("Gardening later", published_at=utcnow() + timedelta(days=1))
     post("Gardening")
     assert found("gardening") == ["Gardening"]
     assert total("gardening") == 1
@@ -200,6 +204,7 @@ JUNK = {
 def test_junk_is_read_by_the_database_without_error(db, text, expected):
     post("Gardening tips", body="We dig.")
     assert found(text) == expected
+    assert total(text) == len(expected)
     assert found("gardening") == ["Gardening tips"]
 
 

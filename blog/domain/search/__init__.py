@@ -29,6 +29,7 @@ __all__ = [
     "marked_title",
     "narrow",
     "printable",
+    "public_total",
     "read_query",
 ]
 
@@ -44,6 +45,12 @@ def read_query(text: str) -> SearchQuery:
 def narrow(statement: sa.Select, query: SearchQuery) -> sa.Select:
     """Posts of ``statement`` that match ``query``, best first (then newest)."""
     return backend_for(db.session).narrow(statement, query)
+
+
+def public_total(query: SearchQuery) -> sa.ScalarSelect:
+    """How many public posts a search of ``query`` lists, as a column (at most the ranked
+    :data:`~.backends.CANDIDATES`)."""
+    return backends.public_total(backend_for(db.session), query)
 
 
 def marked_title(post, query: SearchQuery) -> Markup:

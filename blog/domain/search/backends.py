@@ -62,6 +62,21 @@ class Backend(Protocol):
     def narrow(self, statement: sa.Select, query: SearchQuery) -> sa.Select:
         """``statement`` (of posts) limited to those matching ``query``, best first."""
 
+    def candidates(self, query: SearchQuery) -> sa.Subquery:
+        """The ids (``post_id``) of the :data:`CANDIDATES` newest matches, unranked."""
+
+
+def public_total(backend: Backend, query: SearchQuery) -> sa.ScalarSelect:
+    """How many of the candidates of ``query`` are public posts, as a column: counted from the
+    candidates, each post looked up by its key. (A count of the ranked list itself let SQLite,
+    whose sampled statistics take "published" for a few thousand rows, drive it from every
+    public post instead: 90 ms at a million posts.)"""
+    if query.is_empty:
+        return sa.literal(0)
+    found = backend.candidates(query)
+    public = sa.select(Post.id).where(Post.id == found.c.post_id, Post.is_public).exists()
+    return sa.select(sa.func.count()).select_from(found).where(public).scalar_subquery()
+
 
 def _ranked(statement: sa.Select, matches: sa.Subquery, best_first) -> sa.Select:
     """``statement`` narrowed to the posts in ``matches`` (``post_id``, ``rank``), best first,
@@ -109,14 +124,19 @@ class SQLiteBackend:
     def narrow(self, statement: sa.Select, query: SearchQuery) -> sa.Select:
         if query.is_empty:
             return statement.where(sa.false())
-        matches = (
-            sa.select(self._table.c.rowid.label("post_id"), self.rank().label("rank"))
+        matches = self._newest(query, self.rank().label("rank")).subquery("matches")
+        return _ranked(statement, matches, matches.c.rank)
+
+    def candidates(self, query: SearchQuery) -> sa.Subquery:
+        return self._newest(query).subquery("candidates")
+
+    def _newest(self, query: SearchQuery, *columns) -> sa.Select:
+        return (
+            sa.select(self._table.c.rowid.label("post_id"), *columns)
             .where(self._match_target.op("MATCH")(self.expression(query)))
             .order_by(self._table.c.rowid.desc())
             .limit(CANDIDATES)
-            .subquery("matches")
         )
-        return _ranked(statement, matches, matches.c.rank)
 
     @classmethod
     def rank(cls):
@@ -183,16 +203,24 @@ class PostgresBackend:
     def narrow(self, statement: sa.Select, query: SearchQuery) -> sa.Select:
         if query.is_empty:
             return statement.where(sa.false())
-        document = self._table.c.document
-        tsquery = sa.cast(sa.literal(self.expression(query)), TSQUERY)
-        matches = (
-            sa.select(self._table.c.post_id, sa.func.ts_rank(document, tsquery).label("rank"))
-            .where(document.op("@@")(tsquery))
+        tsquery = self._tsquery(query)
+        rank = sa.func.ts_rank(self._table.c.document, tsquery).label("rank")
+        matches = self._newest(tsquery, rank).subquery("matches")
+        return _ranked(statement, matches, matches.c.rank.desc())
+
+    def candidates(self, query: SearchQuery) -> sa.Subquery:
+        return self._newest(self._tsquery(query)).subquery("candidates")
+
+    def _tsquery(self, query: SearchQuery):
+        return sa.cast(sa.literal(self.expression(query)), TSQUERY)
+
+    def _newest(self, tsquery, *columns) -> sa.Select:
+        return (
+            sa.select(self._table.c.post_id, *columns)
+            .where(self._table.c.document.op("@@")(tsquery))
             .order_by(self._table.c.post_id.desc())
             .limit(CANDIDATES)
-            .subquery("matches")
         )
-        return _ranked(statement, matches, matches.c.rank.desc())
 
     @classmethod
     def vector(cls, document: Document) -> str:
