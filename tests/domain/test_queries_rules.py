@@ -234,6 +234,25 @@ def test_a_deep_window_of_a_tag_starts_from_a_kept_key(ann, anchored):
     the_same_windows(posts, 2)
 
 
+def test_a_feed_window_is_merged_from_each_followed_authors_newest(ann, bob, monkeypatch):
+    reader, quiet, unfollowed = UserFactory(), UserFactory(), UserFactory()
+    tied = days_ago(3)
+    for n in range(9):  # most of the newest are ann's: a window takes several of hers
+        PostFactory(author=ann, published_at=tied if n % 3 == 0 else days_ago(n / 5))
+    for n in range(4):
+        PostFactory(author=bob, published_at=tied if n % 2 else days_ago(n + 1))
+    PostFactory(author=bob, published_at=NOW + timedelta(days=1))
+    DraftFactory(author=ann)
+    PostFactory(author=unfollowed)
+    for author in (ann, bob, quiet):
+        social.follow(reader, author)
+    posts = queries.published_posts(followed_by=reader)
+    assert posts.first is not None
+    the_same_windows(posts, 3)
+    monkeypatch.setattr(queries, "MERGED_AUTHORS_MAX", 2)  # too many to merge: one join
+    the_same_windows(queries.published_posts(followed_by=reader), 3)
+
+
 def test_the_kept_keys_are_read_once_per_version_and_follow_a_write(
     database_url, anchored, count_statements
 ):
