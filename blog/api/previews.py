@@ -16,8 +16,8 @@ from flask import jsonify
 from blog import caching
 from blog.api import schemas, shapes
 from blog.api.tokens import api_user
-from blog.domain import queries
-from blog.domain.queries import PostList
+from blog.domain import lists
+from blog.domain.lists import PostList
 from blog.domain.stats import favorited_post_ids, followed_author_ids
 
 
@@ -31,14 +31,14 @@ class Preview:
 def article_list(posts: PostList, offset: int, limit: int):
     """The ``ArticlesResponse`` of ``limit`` of ``posts`` from ``offset`` on, for the reader."""
     reader = api_user()
-    ids, total = queries.window_ids(posts, offset, limit)
+    ids, total = lists.window_ids(posts, offset, limit)
     favorited: set[int] = set()
     following: set[int] = set()
     built: set[int] = set()
 
     def build(post_ids: list[int]) -> dict[int, Preview]:
         # Loaded with the reader's flags, which the previews leave out: no statement for them.
-        loaded = queries.load_cards(post_ids, reader)
+        loaded = lists.load_cards(post_ids, reader)
         favorited.update(post.id for post in loaded if post.stats.favorited)
         following.update(post.author_id for post in loaded if post.stats.following_author)
         built.update(post_ids)

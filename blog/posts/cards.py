@@ -19,8 +19,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from blog import caching
-from blog.domain import queries
-from blog.domain.queries import PostPage
+from blog.domain import lists
+from blog.domain.lists import PostPage
 from blog.domain.stats import PostStats, favorited_post_ids
 from blog.models import Post
 
@@ -54,7 +54,7 @@ def post_cards(page: PostPage) -> Markup:
 
     def render(post_ids: list[int]) -> dict[int, Card]:
         # Loaded with the reader's flags, which the cards leave out: no statement for them.
-        posts = queries.load_cards(post_ids, current_user)
+        posts = lists.load_cards(post_ids, current_user)
         favorited.update(post.id for post in posts if post.stats.favorited)
         rendered.update(post_ids)
         return _render(posts)

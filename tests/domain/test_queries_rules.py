@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
-from blog.domain import queries, social
+from blog.domain import lists, queries, social
 from blog.domain.errors import NotFound
 from blog.domain.stats import PostStats
 from blog.extensions import db
@@ -26,9 +26,9 @@ def slugs(posts) -> list[str]:
     return [post.slug for post in posts]
 
 
-def listed(posts: queries.PostList) -> list[str]:
+def listed(posts: lists.PostList) -> list[str]:
     """The slugs of the whole list, in its order, and checks that its total counts them."""
-    found = slugs(queries.load_posts(list(db.session.scalars(posts.ids))))
+    found = slugs(lists.load_posts(list(db.session.scalars(posts.ids))))
     assert db.session.scalar(sa.select(posts.total)) == len(found)
     return found
 
@@ -149,63 +149,63 @@ def make_posts(count: int, author=None) -> None:
 def test_a_page_holds_per_page_posts_with_their_stats(ann):
     make_posts(5)
     social.favorite(ann, db.session.scalar(sa.select(Post).where(Post.slug == "post-004")))
-    first = queries.page_of(queries.published_posts(), ann, 1, 2)
+    first = lists.page_of(queries.published_posts(), ann, 1, 2)
     assert slugs(first.items) == ["post-004", "post-003"]
     assert (first.page, first.pages, first.total) == (1, 3, 5)
     assert first.items[0].stats == PostStats(favorites=1, favorited=True)
     assert first.items[1].stats == PostStats()
-    assert slugs(queries.page_of(queries.published_posts(), ann, 3, 2).items) == ["post-000"]
+    assert slugs(lists.page_of(queries.published_posts(), ann, 3, 2).items) == ["post-000"]
 
 
 def test_a_page_past_the_last_is_no_such_page(ann):
     make_posts(4)
     with pytest.raises(NotFound) as error:
-        queries.page_of(queries.published_posts(), ann, 3, 2)
+        lists.page_of(queries.published_posts(), ann, 3, 2)
     assert (str(error.value), error.value.subject) == ("No such page.", "page")
 
 
 def test_the_first_page_of_an_empty_list_is_an_empty_page(ann):
-    page = queries.page_of(queries.published_posts(), None, 1, 10)
+    page = lists.page_of(queries.published_posts(), None, 1, 10)
     assert (page.items, page.total) == ([], 0)
     with pytest.raises(NotFound):
-        queries.page_of(queries.published_posts(), None, 2, 10)
+        lists.page_of(queries.published_posts(), None, 2, 10)
 
 
 def test_a_page_holds_at_most_a_hundred_posts(ann):
     make_posts(101)
-    page = queries.page_of(queries.published_posts(), None, 1, 500)
+    page = lists.page_of(queries.published_posts(), None, 1, 500)
     assert len(page.items) == 100 and page.pages == 2
 
 
 def test_a_window_is_limit_posts_from_offset_with_the_total(ann):
     make_posts(5)
-    posts, total = queries.window_of(queries.published_posts(), ann, 1, 3)
+    posts, total = lists.window_of(queries.published_posts(), ann, 1, 3)
     assert (slugs(posts), total) == (["post-003", "post-002", "post-001"], 5)
     assert all(post.stats == PostStats() for post in posts)
-    assert queries.window_of(queries.published_posts(), ann, 10, 3) == ([], 5)
+    assert lists.window_of(queries.published_posts(), ann, 10, 3) == ([], 5)
 
 
 def test_a_window_counts_posts_not_rows_of_their_tags(ann):
     PostFactory(slug="tagged", tags=["a", "b", "c"])
     PostFactory(slug="plain")
-    posts, total = queries.window_of(queries.published_posts(), None, 0, 10)
+    posts, total = lists.window_of(queries.published_posts(), None, 0, 10)
     assert (sorted(slugs(posts)), total) == (["plain", "tagged"], 2)
 
 
 # Deep windows start from kept keys
 
 
-def the_same_windows(posts: queries.PostList, limit: int) -> None:
+def the_same_windows(posts: lists.PostList, limit: int) -> None:
     """Every window of ``posts``, from its keys or not, is the plain slice of its whole list."""
     every = list(db.session.scalars(posts.ids))
     for offset in range(len(every) + 3):
         expected = every[offset : offset + limit]
-        assert queries.window_ids(posts, offset, limit) == (expected, len(every)), offset
+        assert lists.window_ids(posts, offset, limit) == (expected, len(every)), offset
 
 
 @pytest.fixture
 def anchored(monkeypatch):
-    monkeypatch.setattr(queries, "ANCHOR_EVERY", 3)
+    monkeypatch.setattr(lists, "ANCHOR_EVERY", 3)
 
 
 def test_a_deep_window_of_every_post_starts_from_a_kept_key(ann, anchored):
@@ -216,7 +216,7 @@ def test_a_deep_window_of_every_post_starts_from_a_kept_key(ann, anchored):
     PostFactory(slug="later", published_at=NOW + timedelta(days=1))
     posts = queries.published_posts()
     assert posts.keyset is not None
-    assert len(queries.anchors(posts)) == 14 // 3
+    assert len(lists.anchors(posts)) == 14 // 3
     the_same_windows(posts, 2)
     the_same_windows(posts, 4)
 
@@ -230,7 +230,7 @@ def test_a_deep_window_of_a_tag_starts_from_a_kept_key(ann, anchored):
     PostFactory(tags=["python"], published_at=NOW + timedelta(days=1))
     DraftFactory(tags=["python"])
     posts = queries.published_posts(tag="python")
-    assert len(queries.anchors(posts)) == 8 // 3
+    assert len(lists.anchors(posts)) == 8 // 3
     the_same_windows(posts, 2)
 
 
@@ -258,16 +258,16 @@ def test_the_kept_keys_are_read_once_per_version_and_follow_a_write(
         for n in range(8):
             PostFactory(slug=f"p{n}", published_at=days_ago(10 - n))
         posts = queries.published_posts()
-        before = queries.window_ids(posts, 4, 2)[0]
+        before = lists.window_ids(posts, 4, 2)[0]
         with count_statements() as counted:
-            assert queries.window_ids(posts, 4, 2)[0] == before
+            assert lists.window_ids(posts, 4, 2)[0] == before
         assert counted.total == 1  # the window alone: the keys are kept
         newest = PostFactory(slug="newest")
-        assert queries.window_ids(posts, 4, 2)[0] == list(db.session.scalars(posts.ids))[4:6]
-        assert queries.window_ids(posts, 4, 2)[0] != before
+        assert lists.window_ids(posts, 4, 2)[0] == list(db.session.scalars(posts.ids))[4:6]
+        assert lists.window_ids(posts, 4, 2)[0] != before
         db.session.delete(newest)
         db.session.commit()
-        assert queries.window_ids(posts, 4, 2)[0] == before
+        assert lists.window_ids(posts, 4, 2)[0] == before
 
 
 # The lists each page shows
@@ -342,7 +342,7 @@ def test_every_list_is_a_page_of_the_size_asked_with_the_viewers_flags(ann, bob)
     for post in (older, newer):
         social.favorite(ann, post)
     tag = queries.get_tag("shared")
-    lists = {  # each sets the stats of the same post objects: checked one at a time
+    pages = {  # each sets the stats of the same post objects: checked one at a time
         "home": lambda: queries.home_posts(ann, 1, 1),
         "feed": lambda: queries.feed_posts(ann, 1, 1),
         "favorites": lambda: queries.favorited_posts(ann, ann, 1, 1),
@@ -350,14 +350,14 @@ def test_every_list_is_a_page_of_the_size_asked_with_the_viewers_flags(ann, bob)
         "own posts": lambda: queries.author_posts(bob, bob, 1, 1),
         "tag": lambda: queries.tag_posts(tag, ann, 1, 1),
     }
-    for name, list_page in lists.items():
+    for name, list_page in pages.items():
         page = list_page()
         assert (page.per_page, page.pages, slugs(page.items)) == (1, 2, [newer.slug]), name
         by_ann = name != "own posts"
         assert page.items[0].stats == PostStats(
             favorites=1, favorited=by_ann, following_author=by_ann
         ), name
-    posts, _ = queries.window_of(queries.published_posts(), ann, 0, 1)
+    posts, _ = lists.window_of(queries.published_posts(), ann, 0, 1)
     assert posts[0].stats == PostStats(favorites=1, favorited=True, following_author=True)
 
 
