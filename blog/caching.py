@@ -342,7 +342,12 @@ def remember(
         value = cache.get(versioned)
     except Exception as error:  # whatever the backend raises: compute instead
         health.failed("read", key, error)
-        return compute()
+        value = compute()
+        # Kept in this process meanwhile: a deep page's keys or the sitemap's index cost a
+        # fraction of a second to compute, which no request should pay in turn while Redis is out.
+        if nearby is not None and value is not None and _still_keepable():
+            nearby.set(versioned, value)
+        return value
     health.answered()
     if value is None:
         value = compute()

@@ -115,6 +115,28 @@ def test_with_redis_gone_limits_hold_per_process_and_each_side_logs_it_once(data
     assert warnings[1].startswith(CACHE_GONE)
 
 
+def test_with_redis_gone_a_remembered_value_is_computed_once_per_version(database_url):
+    """What the process keeps in front of Redis (``NearCache``) still keeps, at the version:
+    a deep page's keys, the sitemap's index, the tag counts are not computed anew per request."""
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return ["kept"]
+
+    with app_on(database_url, **outage_settings(f"redis://127.0.0.1:{free_port()}/0")) as app:
+        PostFactory(tags=["flask"])
+        for _ in range(3):
+            with app.test_request_context("/"):
+                assert caching.remember("outage-test", compute) == ["kept"]
+        assert len(computed) == 1
+        PostFactory(tags=["python"])  # a new version: computed again, once
+        for _ in range(2):
+            with app.test_request_context("/"):
+                assert caching.remember("outage-test", compute) == ["kept"]
+        assert len(computed) == 2
+
+
 class ShiftedClock:
     """Flask-Limiter's clock, moved on: it tries a lost storage again only after a backoff of
     up to half a minute, which the test need not sit through."""
@@ -147,6 +169,7 @@ def test_an_outage_is_logged_once_when_it_begins_and_once_when_it_ends(
 
         redis_server.start()  # empty: what it counted before is gone
         ShiftedClock.seconds = 60
+        PostFactory(tags=["ruby"])  # a new version: what the process kept meanwhile is old
         assert sign_in_attempts(client, "other", 1) == [422]  # the limiter tries Redis again
         assert client.get("/").status_code == 200
         err = capsys.readouterr().err
