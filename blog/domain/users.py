@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import secrets
 from typing import Any
@@ -145,15 +144,15 @@ def authenticate(login: Any, password: Any) -> User | None:
     return user
 
 
-@functools.cache
-def _unguessable_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(32))
+_UNGUESSABLE_HASH = generate_password_hash(secrets.token_urlsafe(32))
+"""A hash of a password nobody knows, made as the process starts: made on first use, it cost the
+first sign-in for an unknown account a second hash, which a clock could tell apart."""
 
 
 def _spend_a_password_check(password: str) -> None:
     """Check ``password`` against a hash nobody knows, so an answer for an unknown account takes
     as long as for a wrong password (timing must not tell which accounts exist)."""
-    check_password_hash(_unguessable_hash(), password)
+    check_password_hash(_UNGUESSABLE_HASH, password)
 
 
 def login(email: Any, password: Any) -> User:
