@@ -340,23 +340,23 @@ def remember(
     health: CacheHealth = current_app.extensions[HEALTH]
     try:
         value = cache.get(versioned)
+        shared = True
     except Exception as error:  # whatever the backend raises: compute instead
         health.failed("read", key, error)
-        value = compute()
-        # Kept in this process meanwhile: a deep page's keys or the sitemap's index cost a
-        # fraction of a second to compute, which no request should pay in turn while Redis is out.
-        if nearby is not None and value is not None and _still_keepable():
-            nearby.set(versioned, value)
-        return value
-    health.answered()
+        # Still kept in this process meanwhile: a deep page's keys or the sitemap's index cost a
+        # fraction of a second, which no request should pay in turn while Redis is out.
+        value, shared = None, False
+    else:
+        health.answered()
     if value is None:
         value = compute()
         if not _still_keepable():
             return value
-        try:
-            cache.set(versioned, value, timeout=timeout)
-        except Exception as error:
-            health.failed("write", key, error)
+        if shared:
+            try:
+                cache.set(versioned, value, timeout=timeout)
+            except Exception as error:
+                health.failed("write", key, error)
     if nearby is not None and value is not None:
         nearby.set(versioned, value)
     return value

@@ -320,9 +320,7 @@ def followed_total(
     """The number of public posts by the authors ``reader_id`` follows: their kept totals
     added up (one row per author followed, not one per post), less their waiting posts."""
     followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader_id)
-    scopes = sa.select(author_scope(follows.c.followed_id)).where(
-        follows.c.follower_id == reader_id
-    )
+    scopes = followed.with_only_columns(author_scope(follows.c.followed_id))
     kept = sa.select(sa.func.coalesce(sa.func.sum(post_counts.c.published), 0)).where(
         post_counts.c.scope.in_(scopes)
     )

@@ -77,8 +77,7 @@ def _tag_list(tag_id: int) -> PostList:
 def _tagged(tag_id: int, *, public: bool = True) -> sa.Select:
     """The public posts carrying ``tag_id``, newest first, from the tag rows' index alone
     (not ``public``: the published ones, those still scheduled too)."""
-    when = PostTag.published_at
-    published = when <= utcnow() if public else when.is_not(None)
+    published = PostTag.public_at(utcnow()) if public else PostTag.published_at.is_not(None)
     return (
         sa.select(PostTag.post_id.label("id"))
         .where(PostTag.tag_id == tag_id, published)
@@ -309,7 +308,7 @@ def get_tag(name: str) -> Tag:
     if NAME_PATTERN.match(name):
         on_a_public_post = (
             sa.select(PostTag.post_id)
-            .where(PostTag.tag_id == Tag.id, PostTag.published_at <= utcnow())
+            .where(PostTag.tag_id == Tag.id, PostTag.public_at(utcnow()))
             .exists()
         )
         tag = db.session.scalar(sa.select(Tag).where(Tag.name == name.lower(), on_a_public_post))

@@ -54,7 +54,7 @@ def _tags_in_use():
     """Tags that a public post carries, with that post's publication (the newest)."""
     newest = (
         sa.select(sa.func.max(PostTag.published_at))
-        .where(PostTag.tag_id == Tag.id, PostTag.published_at <= utcnow())
+        .where(PostTag.tag_id == Tag.id, PostTag.public_at(utcnow()))
         .scalar_subquery()
     )
     return sa.select(Tag.id.label("id"), newest.label("lastmod")).where(newest.is_not(None))

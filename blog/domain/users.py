@@ -144,15 +144,19 @@ def authenticate(login: Any, password: Any) -> User | None:
     return user
 
 
-_UNGUESSABLE_HASH = generate_password_hash(secrets.token_urlsafe(32))
-"""A hash of a password nobody knows, made as the process starts: made on first use, it cost the
-first sign-in for an unknown account a second hash, which a clock could tell apart."""
+_UNGUESSABLE_HASH: list[str] = []
+"""The hash of a password nobody knows, once made (by the first unknown account's sign-in)."""
 
 
 def _spend_a_password_check(password: str) -> None:
-    """Check ``password`` against a hash nobody knows, so an answer for an unknown account takes
-    as long as for a wrong password (timing must not tell which accounts exist)."""
-    check_password_hash(_UNGUESSABLE_HASH, password)
+    """One password hash, as a wrong password costs, so an answer for an unknown account takes
+    as long (timing must not tell which accounts exist): checking ``password`` against a hash
+    nobody knows, or, the first time, making that hash. Making it and then checking cost the
+    first unknown account two hashes, which a clock could tell apart."""
+    if _UNGUESSABLE_HASH:
+        check_password_hash(_UNGUESSABLE_HASH[0], password)
+    else:
+        _UNGUESSABLE_HASH.append(generate_password_hash(secrets.token_urlsafe(32)))
 
 
 def login(email: Any, password: Any) -> User:

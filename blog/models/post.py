@@ -54,6 +54,12 @@ class PostTag(db.Model):
 
     tag: so.Mapped[Tag] = so.relationship(lazy="joined", innerjoin=True)
 
+    @classmethod
+    def public_at(cls, now: datetime | sa.BindParameter) -> sa.ColumnElement[bool]:
+        """The tag row of a post public at ``now``, as SQL: :attr:`Post.is_public`'s rule read
+        from the publication time the row carries (None while the post isn't published)."""
+        return cls.published_at <= now
+
 
 class Tag(db.Model):
     __tablename__ = "tags"

@@ -44,6 +44,10 @@ def csrf_app(database_url):
         yield app
 
 
+def _headers(answer, varying=VARYING_HEADERS) -> list[tuple[str, str]]:
+    return sorted((k, v) for k, v in answer.headers.items() if k not in varying)
+
+
 def _site_try(app, login: str, count_statements, hashes: list):
     client = app.test_client()
     token = csrf_token_in(client.get("/login").text)
@@ -53,8 +57,7 @@ def _site_try(app, login: str, count_statements, hashes: list):
             "/login", data={"login": login, "password": WRONG, "csrf_token": token}
         )
     # The form shows again what was typed: its length, and the login itself, are the reader's.
-    varying = VARYING_HEADERS | {"Content-Length"}
-    headers = sorted((k, v) for k, v in answer.headers.items() if k not in varying)
+    headers = _headers(answer, VARYING_HEADERS | {"Content-Length"})
     body = answer.get_data(as_text=True).replace(csrf_token_in(answer.text), "<token>")
     body = body.replace(f'value="{login}"', 'value="<login>"')
     return answer.status_code, headers, body, counted.total, len(hashes)
@@ -67,8 +70,13 @@ def _api_try(app, login: str, count_statements, hashes: list):
         answer = app.test_client().post(
             "/api/users/login", json={"user": {"email": email, "password": WRONG}}
         )
-    headers = sorted((k, v) for k, v in answer.headers.items() if k not in VARYING_HEADERS)
-    return answer.status_code, headers, answer.get_data(as_text=True), counted.total, len(hashes)
+    return (
+        answer.status_code,
+        _headers(answer),
+        answer.get_data(as_text=True),
+        counted.total,
+        len(hashes),
+    )
 
 
 def test_the_site_answers_every_failed_sign_in_alike(csrf_app, count_statements, hashes):
