@@ -89,6 +89,7 @@ class Config:
     RATELIMIT_PASSWORD_RESET = "10 per hour"
     RATELIMIT_PASSWORD_RESET_ACCOUNT = "3 per hour"
     RATELIMIT_EDITOR = "120 per minute"
+    RATELIMIT_SECOND_FACTOR = "5 per minute"
     API_TOKEN_DAYS = 30
     SITE_URL = ""
     MAIL_SERVER = ""
@@ -103,6 +104,8 @@ class Config:
     MAIL_FILE_PATH = ""
     PASSWORD_RESET_MAX_AGE = 60 * 60
     RECENT_SIGN_IN_SECONDS = 5 * 60
+    ADMIN_TWO_FACTOR_REQUIRED = False
+    TRUSTED_DEVICE_DAYS = 30
     EMAIL_CONFIRM_MAX_AGE = 24 * 60 * 60
     EMAIL_UNDO_MAX_AGE = 7 * 24 * 60 * 60
     CORS_ORIGINS = ""

@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.posts.routes import bp as posts_bp
     from blog.revisions.routes import bp as revisions_bp
     from blog.search.routes import bp as search_bp
+    from blog.security.routes import bp as security_bp
     from blog.seo.routes import bp as seo_bp
     from blog.theme.routes import bp as theme_bp
     from blog.uploads.routes import bp as uploads_bp
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         theme_bp,
         uploads_bp,
         pages_bp,
+        security_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse
 
 from blog.extensions import limiter
 
@@ -87,6 +88,19 @@ editor_requests = limiter.limit(
     _setting("RATELIMIT_EDITOR"), key_func=signed_in_account, methods=["POST"]
 )
 """The editor's live previews and autosaves, per account (each route counted apart)."""
+
+
+def spend_second_factor_try(user) -> bool:
+    """Count one code tried for ``user``'s second factor, whatever the route or address; whether
+    it may be checked (``RATELIMIT_SECOND_FACTOR``). Counted where the other limits are; if that
+    store fails, the code is checked (the per-address limits still hold)."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    limit = parse(current_app.config["RATELIMIT_SECOND_FACTOR"])
+    try:
+        return limiter.limiter.hit(limit, limiter._key_prefix, "second-factor", str(user.id))
+    except Exception:  # the store is away: Flask-Limiter's own fallback is per request only
+        return True
 
 
 def api_profile_change_per_account(account: Callable[[], str]):

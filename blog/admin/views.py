@@ -14,7 +14,7 @@ from flask_admin.model import typefmt
 from flask_login import current_user
 from wtforms import StringField
 
-from blog.domain import posts, tags, users
+from blog.domain import permissions, posts, tags, users
 from blog.domain.errors import DomainError, ValidationError
 from blog.domain.queries import MAX_PAGE
 from blog.domain.text import has_unstorable_characters, parse_id
@@ -47,14 +47,18 @@ def log_admin_action(message: str, *args) -> None:
 
 
 class AdminOnly:
-    """Anonymous readers are sent to sign in; signed-in non-admins get a 403."""
+    """Anonymous readers are sent to sign in; an admin who must first set up a second factor
+    (``ADMIN_TWO_FACTOR_REQUIRED``), to do so; other signed-in readers get a 403."""
 
     def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.is_admin
+        return permissions.is_admin(current_user)
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if permissions.must_enrol(current_user):
+            flash("This blog asks admins to set up two-factor authentication first.", "info")
+            return redirect(url_for("security.two_factor_setup"))
         abort(403)
 
 

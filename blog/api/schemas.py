@@ -42,6 +42,12 @@ class NewUserBody(Schema):
 class LoginUser(Schema):
     email: str | None = None
     password: str | None = None
+    otp: str | None = Field(
+        None,
+        description="x-extension: for an account with two-factor authentication on, the code "
+        "its authenticator app shows (or one of its recovery codes); without it the answer is 401 "
+        '`{"errors": {"otp": ["is required"]}}`.',
+    )
 
 
 class LoginBody(Schema):

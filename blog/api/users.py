@@ -12,7 +12,7 @@ from blog.api.tokens import (
     token_required,
     token_signed_in_at,
 )
-from blog.domain import account_changes, users
+from blog.domain import account_changes, two_factor, users
 from blog.domain.errors import PermissionDenied
 
 tag = Tag(name="User and Authentication")
@@ -37,11 +37,16 @@ def register(body: schemas.NewUserBody):
     summary="Sign in",
     description=(
         "A disabled account (with the right password) gets 403 with "
-        '`{"errors": {"account": ["has been disabled"]}}`.'
+        '`{"errors": {"account": ["has been disabled"]}}`. An account with two-factor '
+        "authentication on also needs `otp`, a code from its authenticator app or a recovery "
+        'code: without one the answer is 401 `{"errors": {"otp": ["is required"]}}`, with a '
+        'wrong or used one 401 `{"errors": {"otp": ["is not right, or was already used"]}}`, '
+        "and after `RATELIMIT_SECOND_FACTOR` tries 429."
     ),
     responses={200: schemas.UserResponse, 403: schemas.ErrorResponse, **ERRORS},
     openapi_extensions={
-        "x-extension": "403 for a disabled account (accounts can't be disabled in the spec)"
+        "x-extension": "403 for a disabled account (accounts can't be disabled in the spec); "
+        "`otp` for an account with two-factor authentication"
     },
 )
 @limits.login_per_address
@@ -51,7 +56,22 @@ def login(body: schemas.LoginBody):
         account = users.login(body.user.email, body.user.password)
     except PermissionDenied:  # the right password for a disabled account: say so
         return error_body({"account": ["has been disabled"]}, 403)
+    if account.has_totp:
+        refused = _second_factor_refused(account, body.user.otp)
+        if refused is not None:
+            return refused
     return respond(shapes.user(account, issue_token(account)))
+
+
+def _second_factor_refused(account, otp: str | None):
+    """The answer to a sign-in whose password was right but whose ``otp`` is not, else None."""
+    if not otp:
+        return error_body({"otp": ["is required"]}, 401)
+    if not limits.spend_second_factor_try(account):
+        return error_body({"otp": ["was tried too many times: wait a minute"]}, 429)
+    if not two_factor.spend_code(account, otp):
+        return error_body({"otp": ["is not right, or was already used"]}, 401)
+    return None
 
 
 @api.get(

@@ -1,6 +1,7 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from blog.domain.two_factor import CODE_MAX
 from blog.domain.users import PASSWORD_MAX
 from blog.forms import Form, new_password_field
 from blog.models.user import EMAIL_MAX, USERNAME_MAX
@@ -55,3 +56,19 @@ class ResetPasswordForm(Form):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set new password")
+
+
+class SignInCodeForm(Form):
+    code = StringField(
+        "Code",
+        validators=[DataRequired(), Length(max=CODE_MAX)],
+        description="The six digits your authenticator app shows, or one of your recovery codes.",
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "autocapitalize": "none",
+            "autofocus": True,
+        },
+    )
+    trust_device = BooleanField("Don't ask for a code on this browser again for a while")
+    submit = SubmitField("Sign in")

@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from blog import limits, mail
+from blog.auth import second_step
 from blog.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from blog.auth.sessions import sign_in, sign_in_again, sign_out
 from blog.domain import password_reset, sessions, site_settings, users
@@ -36,7 +37,7 @@ def register():
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            sign_in(user)
+            sign_in(user, new_device_notice=False)  # this browser made it
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -58,12 +59,22 @@ def login():
         else:
             if user is None:
                 form.form_errors.append("Wrong email, username or password.")
+            elif second_step.needs_code(user):
+                return second_step.hold(user, form.remember.data, next_url)
             else:
                 sign_in(user, remember=form.remember.data)
                 flash(f"Signed in as {user.username}.", "success")
                 return redirect(next_url or url_for("main.home"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+bp.add_url_rule(
+    "/login/code",
+    "sign_in_code",
+    limits.login_per_address(second_step.sign_in_code),
+    methods=["GET", "POST"],
+)
 
 
 @bp.post("/logout")
@@ -143,7 +154,7 @@ def reset_password(token: str):
         except password_reset.InvalidResetLink as invalid:  # used by another tab meanwhile
             return _no_store(render_template("auth/reset_password.html", invalid=str(invalid)), 400)
         else:
-            sign_in(user)
+            sign_in(user, new_device_notice=False)  # its owner is told of the change instead
             flash("Your password has been changed and you are signed in.", "success")
             return redirect(url_for("main.home"))
     page = render_template("auth/reset_password.html", form=form, user=user)

@@ -8,13 +8,14 @@ so that no cookie is ever issued without a sign-in behind it or outlives it.
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import after_this_request, current_app, request, session
 from flask_login import login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from flask_login.utils import decode_cookie
 
-from blog.domain import sessions
-from blog.extensions import login_manager
+from blog.auth.browsers import describe
+from blog.domain import account_notices, devices, sessions
+from blog.extensions import db, login_manager
 from blog.models import User
 
 
@@ -42,10 +43,52 @@ def _forget(key) -> None:
         session["_remember"] = "clear"  # Flask-Login then deletes the cookie
 
 
-def sign_in(user: User, remember: bool = False) -> None:
+DEVICE_COOKIE = "device"
+DEVICE_COOKIE_DAYS = 400
+"""As long as browsers keep a cookie (Chromium caps them at 400 days)."""
+
+
+def device_key() -> str | None:
+    """The key of this browser's ``device`` cookie (:mod:`blog.domain.devices`), if it has one."""
+    return request.cookies.get(DEVICE_COOKIE) or None
+
+
+def this_browser() -> str:
+    return describe(request.headers.get("User-Agent", ""))
+
+
+def known_device_key() -> str:
+    """This browser's device key, a new one (sent with the response) when it has none."""
+    key = device_key()
+    if key is None:
+        key = devices.new_key()
+
+        @after_this_request
+        def set_device_cookie(response):
+            response.set_cookie(
+                DEVICE_COOKIE,
+                key,
+                max_age=DEVICE_COOKIE_DAYS * 86400,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+
+    return key
+
+
+def sign_in(user: User, remember: bool = False, *, new_device_notice: bool = True) -> None:
     """Start a sign-in for ``user`` in this browser (a fresh session: nothing from before it
-    carries over), with a remember-me cookie that expires with it when ``remember``."""
-    key = sessions.start(user, remember)
+    carries over), with a remember-me cookie that expires with it when ``remember``. The owner
+    is told by mail of a sign-in from a browser new to the account, unless
+    ``new_device_notice`` is false (the browser has just made the account, or proved it reads
+    the account's mail)."""
+    browser = this_browser()
+    if devices.note_sign_in(user, known_device_key(), browser) and new_device_notice:
+        account_notices.new_device(user, browser)
+    db.session.commit()
+    key = sessions.start(user, remember, browser)
     session.clear()
     user.sign_in_key = key
     login_user(user, remember=remember, duration=sessions.lifetime(remember) if remember else None)

@@ -91,3 +91,40 @@ def password_changed(user: User, address: str) -> None:
         user,
         ("auth.forgot_password", {}),
     )
+
+
+def second_factor_added(user: User, what: str) -> None:
+    """``what`` names the factor as the owner knows it: "an authenticator app", "the passkey
+    “Laptop”"."""
+    _send(
+        user.email,
+        "A way to sign in was added to your account",
+        "second_factor_added.txt",
+        user,
+        ("users.settings", {}),
+        what=what,
+    )
+
+
+def second_factor_removed(user: User, what: str) -> None:
+    _send(
+        user.email,
+        "A way to sign in was removed from your account",
+        "second_factor_removed.txt",
+        user,
+        ("users.settings", {}),
+        what=what,
+    )
+
+
+def new_device(user: User, browser: str) -> None:
+    """A sign-in from a browser that had never signed in to the account (or had its cookies
+    cleared since)."""
+    _send(
+        user.email,
+        "A new sign-in to your account",
+        "new_device.txt",
+        user,
+        ("users.settings", {}),
+        browser=browser or "an unknown browser",
+    )

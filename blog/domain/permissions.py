@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from blog.models import Comment, Post, User
+import sqlalchemy as sa
+from flask import current_app
+
+from blog.extensions import db
+from blog.models import Comment, Passkey, Post, User
 
 
 def _signed_in(user: User | None) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
+def has_second_factor(user: User) -> bool:
+    """TOTP on, or a passkey."""
+    if user.has_totp:
+        return True
+    return bool(db.session.scalar(sa.select(sa.exists().where(Passkey.user_id == user.id))))
+
+
+def must_enrol(user: User | None) -> bool:
+    """Whether ``user`` is an admin who may not act as one until they have a second factor
+    (``ADMIN_TWO_FACTOR_REQUIRED``): their password alone must not hand anyone the site."""
+    return bool(
+        _signed_in(user)
+        and user.is_admin
+        and current_app.config["ADMIN_TWO_FACTOR_REQUIRED"]
+        and not has_second_factor(user)
+    )
+
+
 def is_admin(user: User | None) -> bool:
-    """Signed in as an admin: who manages the site itself (its pages and its settings)."""
-    return _signed_in(user) and user.is_admin
+    """Signed in as an admin who may act as one: who manages the site itself (its pages and its
+    settings) and may edit or remove anything."""
+    return _signed_in(user) and user.is_admin and not must_enrol(user)
 
 
 def can_view_post(user: User | None, post: Post) -> bool:
@@ -25,11 +48,11 @@ def can_view_post(user: User | None, post: Post) -> bool:
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:
-    return _signed_in(user) and (user.id == post.author_id or user.is_admin)
+    return _signed_in(user) and (user.id == post.author_id or is_admin(user))
 
 
 def can_delete_comment(user: User | None, comment: Comment) -> bool:
     """The comment's author, the post's author (it is their page) and admins."""
     return _signed_in(user) and (
-        user.is_admin or user.id in (comment.author_id, comment.post.author_id)
+        user.id in (comment.author_id, comment.post.author_id) or is_admin(user)
     )

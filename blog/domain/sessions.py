@@ -22,6 +22,7 @@ from flask import current_app
 
 from blog.extensions import db
 from blog.models import SignIn, User, utcnow
+from blog.models.sign_in import BROWSER_MAX
 
 KEY_BYTES = 32
 UNSYNCHRONIZED = {"synchronize_session": False}
@@ -52,9 +53,10 @@ def _ended(user_id) -> sa.ColumnElement[bool]:
     )
 
 
-def start(user: User, remember: bool = False) -> str:
+def start(user: User, remember: bool = False, browser: str = "") -> str:
     """Sign ``user`` in: the key for the browser's cookies. The account's expired and ended
-    sign-ins are deleted on the way."""
+    sign-ins are deleted on the way. ``browser`` says what the browser is, for
+    :func:`live_sign_ins`."""
     db.session.execute(
         sa.delete(SignIn).where(SignIn.user_id == user.id, _ended(user.id)),
         execution_options=UNSYNCHRONIZED,
@@ -66,6 +68,7 @@ def start(user: User, remember: bool = False) -> str:
             key_hash=_hash(key),
             user_id=user.id,
             remembered=remember,
+            browser=browser[:BROWSER_MAX],
             created_at=now,
             expires_at=now + lifetime(remember),
         )
@@ -87,6 +90,30 @@ def user_for(key: str) -> User | None:
             User.is_disabled.is_(False),
         )
     )
+
+
+def live_sign_ins(user: User) -> list[SignIn]:
+    """Where ``user`` is signed in: their live sign-ins, newest first."""
+    return db.session.scalars(
+        sa.select(SignIn)
+        .where(SignIn.user_id == user.id, sa.not_(_ended(user.id)))
+        .order_by(SignIn.created_at.desc(), SignIn.id.desc())
+    ).all()
+
+
+def is_key_of(sign_in: SignIn, key: str | None) -> bool:
+    """Whether ``key`` is the key of ``sign_in`` (to mark "this browser" in a list)."""
+    return isinstance(key, str) and sign_in.key_hash == _hash(key)
+
+
+def end_one(user: User, sign_in_id: int) -> bool:
+    """Sign out one of ``user``'s sign-ins (never another account's); whether there was one."""
+    ended = db.session.execute(
+        sa.delete(SignIn).where(SignIn.id == sign_in_id, SignIn.user_id == user.id),
+        execution_options=UNSYNCHRONIZED,
+    )
+    db.session.commit()
+    return ended.rowcount == 1
 
 
 def was_remembered(key: str) -> bool:

@@ -25,6 +25,7 @@ from flask import current_app, has_request_context, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from blog.domain.errors import PermissionDenied, ValidationError
+from blog.domain.permissions import is_admin
 from blog.extensions import db
 from blog.models import Page, Post, PostRevision, SiteSettings, Upload, User, utcnow
 from blog.models.post import COVER_IMAGE_MAX
@@ -193,7 +194,7 @@ def can_delete_upload(user: User | None, upload: Upload) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
-        and (user.is_admin or user.id == upload.owner_id)
+        and (user.id == upload.owner_id or is_admin(user))
     )
 
 

@@ -71,6 +71,10 @@ def clean_image_url(value: Any) -> str | None:
     return url
 
 
+def find_by_id(user_id: Any) -> User | None:
+    return db.session.get(User, user_id) if type(user_id) is int else None
+
+
 def find_by_username(username: str) -> User | None:
     return db.session.scalar(
         sa.select(User).where(sa.func.lower(User.username) == username.lower())

@@ -3,6 +3,7 @@
 from blog.models.page import Page
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites, post_counts
 from blog.models.revision import PostRevision
+from blog.models.second_factor import Device, Passkey, RecoveryCode
 from blog.models.sign_in import SignIn
 from blog.models.site import content_version
 from blog.models.site_settings import SiteSettings
@@ -12,11 +13,14 @@ from blog.models.user import User, follows
 
 __all__ = [
     "Comment",
+    "Device",
     "Page",
+    "Passkey",
     "Post",
     "PostRevision",
     "PostStatus",
     "PostTag",
+    "RecoveryCode",
     "SignIn",
     "SiteSettings",
     "Tag",

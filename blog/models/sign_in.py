@@ -9,6 +9,7 @@ from blog.extensions import db
 from blog.models.types import UTCDateTime, utcnow
 
 KEY_HASH_LENGTH = 64
+BROWSER_MAX = 120
 
 
 class SignIn(db.Model):
@@ -30,6 +31,9 @@ class SignIn(db.Model):
     """Made with "keep me signed in": a browser signed in again after a password change keeps it."""
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    browser: so.Mapped[str] = so.mapped_column(sa.String(BROWSER_MAX), default="")
+    """What the browser said it was when it signed in (``Firefox on Linux``), for the list of
+    where an account is signed in."""
 
     def __repr__(self) -> str:
         return f"<SignIn {self.id} of user {self.user_id}>"

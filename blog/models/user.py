@@ -15,6 +15,7 @@ USERNAME_MAX = 40
 EMAIL_MAX = 254
 BIO_MAX = 2000
 IMAGE_URL_MAX = 500
+TOTP_SECRET_MAX = 64
 
 follows = sa.Table(
     "follows",
@@ -47,6 +48,11 @@ class User(UserMixin, db.Model):
     """The API token that changed the password: it alone, of the older tokens, stays valid."""
     signed_out_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     """The last "sign out everywhere": every sign-in and API token from before it has ended."""
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(TOTP_SECRET_MAX))
+    """The base32 secret of the account's authenticator app, once TOTP is on."""
+    totp_enabled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    """The 30-second step of the last code accepted: a code is good once, not for its window."""
 
     sign_in_key = None
     """The key of the sign-in (:class:`blog.models.sign_in.SignIn`) this account was loaded
@@ -100,6 +106,10 @@ class User(UserMixin, db.Model):
         if self.signed_out_at is None:
             return self.password_changed_at
         return max(self.password_changed_at, self.signed_out_at)
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load

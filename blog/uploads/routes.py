@@ -28,6 +28,7 @@ from blog import limits
 from blog.api.errors import error_body
 from blog.domain import uploads
 from blog.domain.errors import ValidationError
+from blog.domain.permissions import is_admin
 from blog.extensions import db
 from blog.hardening import streams_upload
 from blog.uploads import rendering
@@ -124,7 +125,7 @@ def serve(name: str):
 @login_required
 def mine():
     """The reader's images; an admin may ask for everyone's (``?everyone=1``), to delete any."""
-    everyone = bool(current_user.is_admin and request.args.get("everyone"))
+    everyone = bool(is_admin(current_user) and request.args.get("everyone"))
     listed = uploads.all_uploads() if everyone else uploads.uploads_of(current_user)
     used = uploads.bytes_used(current_user)
     return render_template(

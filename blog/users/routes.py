@@ -15,6 +15,7 @@ from blog.domain import account_changes, queries, site_settings, social, stats
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
 from blog.redirects import redirect_back
+from blog.security.routes import settings_panels
 from blog.users import avatars
 from blog.users.forms import PasswordForm, ProfileForm
 
@@ -114,6 +115,9 @@ def settings():
 
     failed = any(f.errors or f.form_errors for f in (profile_form, password_form))
     page = render_template(
-        "users/settings.html", profile_form=profile_form, password_form=password_form
+        "users/settings.html",
+        profile_form=profile_form,
+        password_form=password_form,
+        **settings_panels(current_user._get_current_object()),
     )
     return page, 422 if failed else 200

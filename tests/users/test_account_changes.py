@@ -62,6 +62,8 @@ def test_a_bio_alone_needs_no_password(signed_in, user):
 def test_with_the_password_the_email_changes_and_the_old_address_can_undo_it(app, signed_in, user):
     other_browser = app.test_client()
     other_browser.post("/login", data={"login": "alice", "password": PASSWORD})
+    assert only_mail_to(app, ALICE).subject == "A new sign-in to your account on Blog"
+    app.extensions["mailman"].outbox.clear()
     token = (
         Api(app.test_client())
         .post("/users/login", {"user": {"email": ALICE, "password": PASSWORD}})
