@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
     from blog.pages.routes import bp as pages_bp
+    from blog.passkeys.routes import bp as passkeys_bp
     from blog.posts.routes import bp as posts_bp
     from blog.revisions.routes import bp as revisions_bp
     from blog.search.routes import bp as search_bp
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         uploads_bp,
         pages_bp,
         security_bp,
+        passkeys_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from blog import limits
-from blog.domain import sessions, site_settings, two_factor
+from blog.domain import passkeys, sessions, site_settings, two_factor
 from blog.domain.errors import ValidationError
 from blog.forms import attach_errors
 from blog.security.forms import ConfirmWithCodeForm, EnableTwoFactorForm
@@ -53,6 +53,7 @@ def settings_panels(user) -> dict:
         ],
         "recovery_codes_left": two_factor.recovery_codes_left(user) if user.has_totp else 0,
         "confirm_form": ConfirmWithCodeForm(),
+        "passkeys": passkeys.of(user),
     }
 
 

@@ -206,4 +206,4 @@ def sign_in(page, base_url: str, login: str, password: str) -> None:
     page.goto(base_url + "/login")
     page.get_by_label("Email or username").fill(login)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
