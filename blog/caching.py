@@ -55,9 +55,12 @@ from blog.sql import insert_ignoring_conflicts
 WROTE = "blog.wrote"
 """The session's ``info`` key that says its transaction has written something."""
 
-UNVERSIONED_TABLES = frozenset({content_version.name, "sign_ins", "post_search"})
-"""Tables no cached value is computed from: writing only these raises no version (a sign-in or
-sign-out would otherwise make every cached value be computed again). The search index is written
+UNVERSIONED_TABLES = frozenset(
+    {content_version.name, "sign_ins", "devices", "passkeys", "recovery_codes", "post_search"}
+)
+"""Tables no cached value is computed from: writing only these raises no version (a sign-in,
+with the browser it notes, or a sign-out would otherwise make every cached value be computed
+again). The search index is written
 only with the posts it is made from, which raise the version themselves."""
 
 HEALTH = "blog.cache_health"

@@ -10,15 +10,13 @@ handful of guesses a minute at a million codes.
 
 from __future__ import annotations
 
-import time
-
 from flask import flash, redirect, render_template, session, url_for
 
 from blog import limits
 from blog.auth.forms import SignInCodeForm
 from blog.auth.sessions import device_key, known_device_key, sign_in, this_browser
 from blog.domain import devices, two_factor, users
-from blog.models import User
+from blog.models import User, utcnow
 from blog.redirects import safe_next
 
 PENDING = "second_step"
@@ -37,7 +35,7 @@ def hold(user: User, remember: bool, next_url: str | None):
         "stamp": user.password_stamp(),
         "remember": bool(remember),
         "next": next_url,
-        "until": time.time() + WAIT_SECONDS,
+        "until": utcnow().timestamp() + WAIT_SECONDS,
     }
     return redirect(url_for("auth.sign_in_code"))
 
@@ -46,7 +44,7 @@ def _pending() -> tuple[User, dict] | None:
     """The account waiting for its code in this session, and what it asked; None if the wait is
     over (expired, or the password or the account changed)."""
     held = session.get(PENDING)
-    if not isinstance(held, dict) or not time.time() < held.get("until", 0):
+    if not isinstance(held, dict) or not utcnow().timestamp() < held.get("until", 0):
         return None
     user = users.find_by_id(held.get("user"))
     if user is None or user.is_disabled or not user.has_totp:

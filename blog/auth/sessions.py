@@ -8,7 +8,7 @@ so that no cookie is ever issued without a sign-in behind it or outlives it.
 
 from __future__ import annotations
 
-from flask import after_this_request, current_app, request, session
+from flask import after_this_request, current_app, g, request, session
 from flask_login import login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from flask_login.utils import decode_cookie
@@ -49,8 +49,9 @@ DEVICE_COOKIE_DAYS = 400
 
 
 def device_key() -> str | None:
-    """The key of this browser's ``device`` cookie (:mod:`blog.domain.devices`), if it has one."""
-    return request.cookies.get(DEVICE_COOKIE) or None
+    """The key of this browser's ``device`` cookie (:mod:`blog.domain.devices`), if it has one
+    (or was given one by this request)."""
+    return g.get("new_device_key") or request.cookies.get(DEVICE_COOKIE) or None
 
 
 def this_browser() -> str:
@@ -61,7 +62,7 @@ def known_device_key() -> str:
     """This browser's device key, a new one (sent with the response) when it has none."""
     key = device_key()
     if key is None:
-        key = devices.new_key()
+        key = g.new_device_key = devices.new_key()
 
         @after_this_request
         def set_device_cookie(response):

@@ -57,7 +57,7 @@ def is_trusted(user: User, key: str | None) -> bool:
     if device is None or device.trusted_at is None or device.trusted_until is None:
         return False
     started = max(user.sessions_ended_at, user.totp_enabled_at or user.sessions_ended_at)
-    return device.trusted_until > utcnow() and device.trusted_at >= started
+    return device.trusted_until > utcnow() and device.trusted_at > started
 
 
 def trust(user: User, key: str, browser: str) -> None:

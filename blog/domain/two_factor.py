@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from typing import Any
 
 import pyotp
@@ -81,7 +80,7 @@ def _step_matching(secret: str, code: str, now: float) -> int | None:
 
 
 def _spend_totp(user: User, code: str) -> bool:
-    step = _step_matching(user.totp_secret, code, time.time())
+    step = _step_matching(user.totp_secret, code, utcnow().timestamp())
     if step is None:
         return False
     spent = db.session.execute(
@@ -154,7 +153,7 @@ def enable(user: User, code: Any) -> list[str]:
     recovery codes, to show once. The owner is told by mail."""
     secret = setup_secret(user)
     normal = _normal(code)
-    step = _step_matching(secret, normal, time.time()) if normal else None
+    step = _step_matching(secret, normal, utcnow().timestamp()) if normal else None
     if step is None:
         raise ValidationError.single("code", WRONG_CODE)
     user.totp_enabled_at = utcnow()
