@@ -15,7 +15,7 @@ from blog.domain.errors import (
 )
 
 SUBJECTS = {"post": "article", "author": "profile"}
-API_FIELDS = {"cover_image": "image", "publish_at": "publishAt"}
+API_FIELDS = {"tags": "tagList", "cover_image": "image", "publish_at": "publishAt"}
 """The API's names for the domain's fields."""
 MESSAGES = {
     "missing": "is missing",

@@ -27,7 +27,7 @@ TAG_FIELD_MAX = TAG_ENTRIES_MAX * (TAG_MAX + 2)
 """The longest comma-separated tag field read: room for every entry, its comma and a space."""
 
 
-def clean_tag_list(value: Any, field: str = "tagList") -> list[str]:
+def clean_tag_list(value: Any, field: str = "tags") -> list[str]:
     """Distinct normalised names in the order given. A string is read as comma-separated.
 
     Sizes are checked before any name is: the work done is bounded by the limits, whatever the

@@ -13,7 +13,7 @@ from blog.models import Post
 
 bp = Blueprint("revisions", __name__, template_folder="templates")
 
-FIELD_NAMES = {"tagList": "tags", "body": "text"}
+FIELD_NAMES = {"body": "text"}
 """How a refused restore names the field at fault."""
 
 

@@ -181,7 +181,7 @@ def test_an_update_checks_every_given_field_and_changes_nothing_when_one_is_bad(
         posts.update_post(post, author, {"title": "", "tags": ["a/b"], "body": "fine"})
     assert error.value.errors == {
         "title": ["can't be blank"],
-        "tagList": ["contains characters that are not allowed"],
+        "tags": ["contains characters that are not allowed"],
     }
     db.session.rollback()
     db.session.expire_all()

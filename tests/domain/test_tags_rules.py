@@ -50,21 +50,21 @@ def test_tags_are_distinct_normalised_names_in_the_order_given(given, names):
 @pytest.mark.parametrize("given", [None, 5, {"a": 1}, ["a", 5], [None]])
 def test_tags_that_are_not_a_list_of_strings_say_so(given):
     assert errors_of(lambda: tags.clean_tag_list(given)) == {
-        "tagList": ["must be a list of strings"]
+        "tags": ["must be a list of strings"]
     }
 
 
 def test_a_tag_has_at_most_64_characters():
     assert tags.clean_tag_list(["x" * TAG_MAX]) == ["x" * 64]
     assert errors_of(lambda: tags.clean_tag_list(["x" * (TAG_MAX + 1)])) == {
-        "tagList": ["tags are at most 64 characters"]
+        "tags": ["tags are at most 64 characters"]
     }
 
 
 @pytest.mark.parametrize("name", ["a/b", "/", ".", "..", "...", "a\x00b", "bell\x07", "\u200b"])
 def test_a_tag_that_could_not_be_an_address_is_refused(name):
     assert errors_of(lambda: tags.clean_tag_list(["fine", name])) == {
-        "tagList": ["contains characters that are not allowed"]
+        "tags": ["contains characters that are not allowed"]
     }
 
 
@@ -72,7 +72,7 @@ def test_a_post_has_at_most_ten_tags():
     ten = [f"t{n}" for n in range(TAGS_PER_POST_MAX)]
     assert tags.clean_tag_list([*ten, "t0"]) == ten
     assert errors_of(lambda: tags.clean_tag_list([*ten, "eleven"])) == {
-        "tagList": ["at most 10 tags"]
+        "tags": ["at most 10 tags"]
     }
 
 
@@ -188,11 +188,11 @@ def test_a_tag_list_is_measured_before_its_names_are_read():
     repeats = ["same"] * TAG_ENTRIES_MAX
     assert tags.clean_tag_list(repeats) == ["same"]
     assert errors_of(lambda: tags.clean_tag_list([*repeats, "same"])) == {
-        "tagList": ["at most 10 tags"]
+        "tags": ["at most 10 tags"]
     }
     # Past the limit the entries aren't looked at: not even whether they are strings.
     assert errors_of(lambda: tags.clean_tag_list([5] * (TAG_ENTRIES_MAX + 1))) == {
-        "tagList": ["at most 10 tags"]
+        "tags": ["at most 10 tags"]
     }
 
 
@@ -200,7 +200,7 @@ def test_a_comma_separated_field_is_measured_before_it_is_split():
     field = ", ".join(f"{n}" * TAG_MAX for n in range(TAGS_PER_POST_MAX)).ljust(TAG_FIELD_MAX)
     assert len(tags.clean_tag_list(field)) == TAGS_PER_POST_MAX
     assert errors_of(lambda: tags.clean_tag_list(field + " ")) == {
-        "tagList": [f"is too long (maximum is {TAG_FIELD_MAX} characters)"]
+        "tags": [f"is too long (maximum is {TAG_FIELD_MAX} characters)"]
     }
 
 

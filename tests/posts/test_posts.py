@@ -108,6 +108,15 @@ def test_invalid_post_shows_inline_errors_and_keeps_the_text(client, auth, user,
     assert db.session.query(Post).count() == 0
 
 
+def test_a_refused_tag_is_told_on_the_tags_field(client, auth, user, db):
+    auth.login()
+    response = write(client, tags="fine, <b>bold</b>", publish="Publish")
+    assert response.status_code == 422
+    tags_field = response.text.split('name="tags"', 1)[1].split("</div>", 1)[0]
+    assert '<p class="error">Tags contains characters that are not allowed</p>' in tags_field
+    assert db.session.query(Post).count() == 0
+
+
 def test_failed_edit_does_not_change_the_saved_post(client, auth, user, db):
     PostFactory(slug="mine", author=user, title="Original", body="Original body")
     auth.login()
