@@ -8,6 +8,7 @@ addresses made absolute, because a feed reader shows them on another site.
 
 from __future__ import annotations
 
+import html
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -108,7 +109,10 @@ class Channel:
     hub: str = ""
 
 
-def _generator(channel: Channel, enclosures: bool = False) -> FeedGenerator:
+def _generator(channel: Channel, for_rss: bool = False) -> FeedGenerator:
+    """The feed as feedgen holds it. RSS readers take an item's description as HTML (RSS has no
+    types), so there the plain summary goes in escaped: ``<b>`` in a summary shows as written,
+    and a ``<script>`` in one runs in no reader."""
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
@@ -133,11 +137,11 @@ def _generator(channel: Channel, enclosures: bool = False) -> FeedGenerator:
         entry.published(item.published)
         entry.updated(item.updated)
         if item.summary:
-            entry.summary(item.summary)
+            entry.summary(html.escape(item.summary, quote=False) if for_rss else item.summary)
         entry.content(item.content_html, type="html")
         for tag in item.tags:
             entry.category(term=tag)
-        if item.image and enclosures:  # RSS only: feedgen's Atom links lose their rel
+        if item.image and for_rss:  # RSS only: feedgen's Atom links lose their rel
             entry.enclosure(item.image, 0, item.image_type)
     return feed
 
@@ -164,7 +168,7 @@ def rss(channel: Channel) -> bytes:
     """RSS 2.0; the hub goes in as an ``atom:link`` (feedgen writes only the RSS ``self`` one)."""
     from lxml import etree
 
-    document = _generator(channel, enclosures=True).rss_str(pretty=False)
+    document = _generator(channel, for_rss=True).rss_str(pretty=False)
     if not channel.hub:
         return document
     # Our own document, just written by feedgen: no entity in it to resolve.

@@ -123,6 +123,21 @@ def test_json_feed_has_the_fields_its_spec_requires(client, writer):
     assert item["tags"] == ["json"]
 
 
+def test_a_summary_is_text_in_every_format_even_where_readers_read_html(client, writer):
+    """RSS has no types and readers take a description as HTML: a summary goes in escaped, so
+    it shows as typed and what looks like markup in it never runs."""
+    summary = "A <script>alert(1)</script> & <b>bold</b>"
+    posts.create_post(writer, title="T", description=summary, body="b", publish=True)
+    unsanitised = {"sanitize_html": False, "resolve_relative_uris": False}
+    [rss] = feedparser.parse(client.get("/feed.rss").data, **unsanitised).entries
+    assert rss.summary_detail.type == "text/html"
+    assert lxml.html.fragment_fromstring(rss.summary, create_parent="div").text_content() == summary
+    [atom] = feedparser.parse(client.get("/feed.atom").data, **unsanitised).entries
+    assert (atom.summary_detail.type, atom.summary) == ("text/plain", summary)
+    [item] = json.loads(client.get("/feed.json").data)["items"]
+    assert item["summary"] == summary
+
+
 def test_entries_carry_author_dates_summary_and_html_with_absolute_links(client, writer):
     post = posts.create_post(
         writer,
