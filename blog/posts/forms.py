@@ -10,7 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from blog.domain.errors import ValidationError as DomainValidationError
 from blog.domain.tags import TAG_FIELD_MAX
+from blog.domain.uploads import clean_cover_image
 from blog.forms import Form
 from blog.models.post import BODY_MAX, COVER_IMAGE_MAX, DESCRIPTION_MAX, TITLE_MAX
 
@@ -71,6 +73,14 @@ class PostForm(Form):
             return local.replace(tzinfo=offset).astimezone(UTC)
         except OverflowError:  # a year 1 or 9999 pushed past the calendar's edge by its offset
             return local.replace(tzinfo=UTC)
+
+    def cover_preview(self) -> str | None:
+        """The cover to show in the editor: the address typed, if it is one a post may have (the
+        browser fetches no address the post would be refused for)."""
+        try:
+            return clean_cover_image(self.cover_image.data)
+        except DomainValidationError:
+            return None
 
     def fields_for_domain(self) -> dict:
         return {

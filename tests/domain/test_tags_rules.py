@@ -49,9 +49,7 @@ def test_tags_are_distinct_normalised_names_in_the_order_given(given, names):
 
 @pytest.mark.parametrize("given", [None, 5, {"a": 1}, ["a", 5], [None]])
 def test_tags_that_are_not_a_list_of_strings_say_so(given):
-    assert errors_of(lambda: tags.clean_tag_list(given)) == {
-        "tags": ["must be a list of strings"]
-    }
+    assert errors_of(lambda: tags.clean_tag_list(given)) == {"tags": ["must be a list of strings"]}
 
 
 def test_a_tag_has_at_most_64_characters():
@@ -71,9 +69,7 @@ def test_a_tag_that_could_not_be_an_address_is_refused(name):
 def test_a_post_has_at_most_ten_tags():
     ten = [f"t{n}" for n in range(TAGS_PER_POST_MAX)]
     assert tags.clean_tag_list([*ten, "t0"]) == ten
-    assert errors_of(lambda: tags.clean_tag_list([*ten, "eleven"])) == {
-        "tags": ["at most 10 tags"]
-    }
+    assert errors_of(lambda: tags.clean_tag_list([*ten, "eleven"])) == {"tags": ["at most 10 tags"]}
 
 
 def test_tag_errors_are_reported_on_the_field_asked_for():

@@ -147,3 +147,19 @@ def test_the_editor_saves_a_cover_and_refuses_a_bad_one(author, client, db):
     assert edited.status_code == 302
     db.session.refresh(post)
     assert post.cover_image is None
+
+
+def test_the_editor_previews_only_a_cover_a_post_may_have(author, client, db):
+    """A refused address sent back in the form is shown in its field, never fetched as the
+    preview; an accepted one is previewed while another field is refused."""
+    form = {"title": "", "description": "d", "body": "b", "tags": "", "publish": "Publish"}
+
+    def preview_of(cover: str):
+        page = client.post("/write", data={**form, "cover_image": cover})
+        assert page.status_code == 422
+        [preview] = etree.HTML(page.data).xpath("//img[@data-cover-preview]")
+        return preview.get("src")
+
+    assert preview_of("https://example.com/c.jpg") == "https://example.com/c.jpg"
+    assert preview_of("/<img src=x onerror=alert(1)>") is None
+    assert preview_of("javascript:alert(1)") is None

@@ -125,7 +125,8 @@
     }
     function showCover() {
       const url = cover.value.trim();
-      const usable = /^(https?:\/\/|\/uploads\/)/.test(url);
+      // Only what the server may take as a cover (blog.domain.uploads.clean_cover_image) is fetched.
+      const usable = /^(https?:\/\/[^\s\/<>"']+\/?[^\s<>"']*|\/uploads\/[^\s<>"']+)$/.test(url);
       preview.hidden = !usable;
       if (usable) {
         preview.src = url;
