@@ -42,6 +42,18 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
+def pytest_collection_finish(session) -> None:
+    """A worker under ``--dist loadgroup`` whose tests lost their group tags would spread the
+    browser tests over every worker, each with a live server of its own, and split what a module
+    counts across processes (the XSS battery's ledger): fail the run at once instead."""
+    if not getattr(session.config.option, "loadgroup", False):  # set on xdist's workers
+        return
+    untagged = [i.nodeid for i in session.items if BROWSER_TESTS in i.path.parents]
+    untagged = [nodeid for nodeid in untagged if not nodeid.endswith("@browser")]
+    if untagged:
+        raise pytest.UsageError(f"pytest-xdist did not group {untagged[0]} (and others)")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """One database for the run, built by the migrations (which proves they match the models)."""
