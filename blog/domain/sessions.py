@@ -49,7 +49,9 @@ def _ended(user_id) -> sa.ColumnElement[bool]:
     return sa.or_(
         SignIn.expires_at <= utcnow(),
         SignIn.created_at < changed,
-        SignIn.created_at < signed_out,
+        # Never signed out everywhere: NULL, and a NULL here would make the whole test NULL,
+        # which NOT keeps NULL: every sign-in would count as neither live nor ended.
+        sa.and_(signed_out.is_not(None), SignIn.created_at < signed_out),
     )
 
 
