@@ -8,7 +8,7 @@ export FLASK_APP := blog
 HOST = 127.0.0.1
 PORT = 5000
 
-.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz mutation bench
+.PHONY: help install run test lint format migration seed screenshots clean lock requirements conformance fuzz mutation bench soak faults
 
 help:
 	@echo "make run        create .venv, install, migrate and serve http://$(HOST):$(PORT) (make run PORT=5001 HOST=...)"
@@ -25,6 +25,10 @@ help:
 	@echo "make mutation  mutation testing of blog/domain and blog/markdown.py (mutmut; docs/testing.md)"
 	@echo "make bench     the benchmark: 1k and 1M posts, SQLite and PostgreSQL, under gunicorn and wrk"
 	@echo "               (make bench BENCH_ARGS=--quick: the small datasets, under two minutes)"
+	@echo "make soak      writers and readers at once for DURATION seconds (60), then every"
+	@echo "               acknowledged write checked in the database (make soak DURATION=20)"
+	@echo "make faults    the soak while PostgreSQL restarts, a worker dies, Redis stops, uploads"
+	@echo "               can't be stored: each recovered, nothing lost (about two minutes)"
 
 $(BIN)/flask: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +68,19 @@ mutation: install
 # BENCH_ARGS='--databases sqlite --sizes small --only home,tag'; `--help` lists them).
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The soak and the faults, not part of `make test` (docs/testing.md): gunicorn on a PostgreSQL
+# cluster and a redis-server of their own (free ports of 127.0.0.1), SOAK_CLIENTS threads half
+# writing, half reading. DURATION: the soak's seconds of load; for the faults, the seconds of
+# calm load before, between and after them (10 unless given).
+DURATION ?= 60
+SOAK_CLIENTS ?= 16
+soak: install
+	$(BIN)/python -m soak --duration $(DURATION) --clients $(SOAK_CLIENTS)
+
+faults: install
+	$(BIN)/python -m soak --faults --clients $(SOAK_CLIENTS) \
+		--duration $(if $(filter command line environment,$(origin DURATION)),$(DURATION),10)
 
 # FUZZ_ARGS go to `schemathesis run` (e.g. FUZZ_ARGS='--seed 7 -n 500'); FUZZ_TIMEOUT in seconds.
 fuzz: install

@@ -90,7 +90,42 @@ def stock_description(error: HTTPException) -> bool:
     return isinstance(error, RateLimitExceeded) and not error.limit.error_message
 
 
+def end_session() -> None:
+    """Remove the request's session, also when the database dropped its connection meanwhile.
+
+    Removing rolls the transaction back, and a ROLLBACK sent on a connection PostgreSQL is
+    terminating (a restart's fast shutdown) fails: raised from the request's teardown, that
+    became gunicorn's bare 500 after an answer was already made. The connection is then
+    invalidated instead: the pool opens a new one for the next request."""
+    try:
+        db.session.remove()
+    except OUTAGE_ERRORS as error:
+        if not database_unavailable(error):
+            raise
+        current_app.logger.warning(
+            "database unavailable: %s", type(getattr(error, "orig", None) or error).__name__
+        )
+        db.session().invalidate()  # scoped_session has no invalidate of its own
+        db.session.remove()
+
+
+def roll_back_session() -> None:
+    """Roll the session back after the database went away under it, so the request can go on
+    (and answer its own 503, or be served if the database is back) instead of failing later
+    with SQLAlchemy's PendingRollbackError, a 500. Objects loaded stay, expired."""
+    try:
+        db.session.rollback()
+    except OUTAGE_ERRORS as error:
+        if not database_unavailable(error):
+            raise
+        db.session().invalidate()
+
+
 def register_error_handlers(app: Flask) -> None:
+    # After Flask-SQLAlchemy's own (db.init_app), so it runs before it: that one then finds
+    # no session left to remove.
+    app.teardown_appcontext(lambda error: end_session())
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
@@ -135,7 +170,7 @@ def handle_database_away(error: Exception):
         raise error
     cause = getattr(error, "orig", None) or error
     current_app.logger.warning("database unavailable: %s", type(cause).__name__)
-    db.session.remove()
+    end_session()
     g._login_user = login_manager.anonymous_user()
     body, status = error_response(503, MESSAGES[503])
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}

@@ -21,7 +21,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse
 
+from blog.errors import roll_back_session
 from blog.extensions import limiter
+from blog.outages import OUTAGE_ERRORS, database_unavailable
 
 
 def _setting(name: str):
@@ -48,7 +50,15 @@ def account_key(find_user: Callable[[], Any]) -> Callable[[], str]:
     """A rate-limit key: the account that ``find_user`` returns, else the client address."""
 
     def key() -> str:
-        user = find_user()
+        try:
+            user = find_user()
+        except OUTAGE_ERRORS as error:
+            if not database_unavailable(error):
+                raise
+            # Flask-Limiter would swallow the error and leave the session unusable: the view
+            # then failed with a 500 where the database being away deserves its 503.
+            roll_back_session()
+            user = None
         return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
 
     return key

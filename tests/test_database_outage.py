@@ -23,6 +23,7 @@ from blog.extensions import db
 from blog.models import User
 from blog.schema_migrations import upgrade_to_head
 from tests.databases import postgres_url
+from tests.factories import PostFactory
 from tests.helpers import app_on, limiter_kept, make_app
 
 SERVER_POSTGRES = postgres_url() or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -239,3 +240,43 @@ def test_a_worker_serves_again_once_the_database_is_back(database_url, tmp_path,
         _postgresql_goes_and_comes_back(database_url, monkeypatch)
     else:
         _sqlite_file_can_be_opened_at_last(database_url, tmp_path)
+
+
+def test_a_rollback_on_a_connection_the_server_terminated_does_not_fail_the_answer(
+    client, db, monkeypatch
+):
+    """A restart's fast shutdown terminates the connection under a request, and the ROLLBACK
+    ending it fails (57P01): raised from the teardown, that was gunicorn's bare 500 in the soak
+    (``make faults``). The answer stands; the connection is dropped and the next request gets a
+    new one."""
+    import psycopg
+
+    terminated = sa.exc.OperationalError("ROLLBACK", None, psycopg.errors.AdminShutdown())
+
+    def refuse(dbapi_connection):
+        raise terminated
+
+    PostFactory()
+    monkeypatch.setattr(db.engine.dialect, "do_rollback", refuse)
+    assert client.get("/").status_code == 200
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200
+
+
+def test_an_account_key_with_the_database_away_counts_by_address_and_leaves_it_usable(app, db):
+    """The rate limits' account key looks the account up before the view runs. With the
+    database gone under it, Flask-Limiter swallowed the error and the session stayed broken:
+    the view then failed with PendingRollbackError, a 500, in the soak's PostgreSQL restart
+    (``make faults``). The address counts instead, and the view gets a working session."""
+    import psycopg
+
+    from blog import limits
+
+    def lookup_as_the_server_goes():
+        db.session.execute(sa.text("SELECT 1"))  # a transaction begun on the connection
+        raise sa.exc.OperationalError("SELECT", None, psycopg.errors.AdminShutdown())
+
+    key = limits.account_key(lookup_as_the_server_goes)
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        assert key() == "ip:192.0.2.7"
+        assert db.session.execute(sa.text("SELECT 2")).scalar() == 2
