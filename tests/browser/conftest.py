@@ -64,6 +64,10 @@ def live_server(tmp_path_factory):
             "BLOG_TITLE": "Field Notes",
             "BLOG_DESCRIPTION": "Essays on software, craft and the outdoors.",
             "BLOG_ADMIN_PASSWORD": ADMIN[2],
+            # Every browser test signs in on this one server, the same accounts many times a
+            # minute: past the sign-in limits, a later test would find itself signed out.
+            "RATELIMIT_LOGIN": "1000 per minute",
+            "RATELIMIT_LOGIN_ACCOUNT": "1000 per minute",
         }
         env.pop("FLASK_DEBUG", None)
         flask(env, "db", "upgrade")
