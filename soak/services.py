@@ -1,4 +1,5 @@
-"""A PostgreSQL cluster and a redis-server of the run's own, on free ports of 127.0.0.1.
+"""A PostgreSQL cluster of the run's own, on a free port of 127.0.0.1 (its redis-server is
+:class:`tests.servers.RedisServer`).
 
 The faults stop and restart them; the machine's shared PostgreSQL (5432) and Redis (6379),
 which other test runs use, are never touched. PostgreSQL refuses to run as root, so as root
@@ -11,16 +12,11 @@ import glob
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import psycopg
-import redis
 
 from tests.servers import free_port
-
-LOOPBACK_NOTHING_ON_DISK = ("--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-"""As tests/test_redis_outage.py starts its redis-server: loopback, nothing kept on disk."""
 
 
 def postgres_binaries() -> Path:
@@ -96,46 +92,3 @@ class Postgres:
         if (self.data / "postmaster.pid").exists():
             with contextlib.suppress(RuntimeError, subprocess.SubprocessError):
                 self.stop()
-
-
-class Redis:
-    """redis-server on a free loopback port, to stop and start again on the same port."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                *LOOPBACK_NOTHING_ON_DISK,
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from soak.services import Postgres, Redis
-from tests.servers import flask, gunicorn
+from soak.services import Postgres
+from tests.servers import RedisServer, flask, gunicorn
 
 WORKERS = 2
 UNLIMITED = "1000000 per minute"
@@ -82,7 +82,7 @@ def serve(env: dict[str, str], folder: Path, name: str = "gunicorn") -> Iterator
 @dataclass
 class Stack:
     postgres: Postgres
-    redis: Redis
+    redis: RedisServer
     uploads: Path
     env: dict[str, str]
     server: Server
@@ -91,7 +91,7 @@ class Stack:
 @contextlib.contextmanager
 def stack(folder: Path) -> Iterator[Stack]:
     """PostgreSQL, Redis, the migrated database and gunicorn; all stopped afterwards."""
-    postgres, redis_server = Postgres(folder / "postgres"), Redis(folder / "redis")
+    postgres, redis_server = Postgres(folder / "postgres"), RedisServer(folder / "redis")
     uploads = folder / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     try:

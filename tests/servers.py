@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,6 +143,51 @@ def _serving(
             _stop(process)
             out.seek(0)
             output.extend(out.read().splitlines())
+
+
+REDIS_NOTHING_ON_DISK = ("--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+
+
+class RedisServer:
+    """A redis-server of its own on a free port of 127.0.0.1, keeping nothing on disk, to stop
+    and start again on the same port (an outage, then its end)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def installed() -> bool:
+        return shutil.which("redis-server") is not None
+
+    def start(self) -> None:
+        """Start it and wait until it answers; FileNotFoundError if redis-server is missing."""
+        import redis
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        options = ["--port", str(self.port), *REDIS_NOTHING_ON_DISK, "--dir", str(self.folder)]
+        self.process = subprocess.Popen([binary, *options], stdout=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
 
 @contextlib.contextmanager

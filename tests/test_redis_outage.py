@@ -4,10 +4,7 @@ log, not once per request; a healthy Redis never gets a failure logged."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import flask_limiter._extension
 import pytest
@@ -18,7 +15,7 @@ from blog.domain import queries
 from blog.extensions import db
 from tests.factories import PostFactory
 from tests.helpers import app_on, make_app
-from tests.servers import _not_run, free_port
+from tests.servers import RedisServer, _not_run, free_port
 
 LIMITER_GONE = "WARNING flask-limiter: Rate limit storage unreachable - falling back to in-memory"
 LIMITER_BACK = "INFO flask-limiter: Rate limit storage recovered"
@@ -26,54 +23,11 @@ CACHE_GONE = "WARNING blog: cache read of "  # of whichever key a page reads fir
 CACHE_BACK = "INFO blog: cache answers again"
 
 
-LOOPBACK_NOTHING_ON_DISK = ("--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-
-
-class RedisServer:
-    """redis-server on a free loopback port, keeping nothing on disk, to stop and start again."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            _not_run("redis-server is not installed")
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                *LOOPBACK_NOTHING_ON_DISK,
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture
 def redis_server(tmp_path):
     server = RedisServer(tmp_path)
+    if not server.installed():
+        _not_run("redis-server is not installed")
     server.start()
     yield server
     server.stop()
