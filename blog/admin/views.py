@@ -17,6 +17,7 @@ from wtforms import StringField
 from blog.domain import permissions, posts, tags, users
 from blog.domain.errors import DomainError, ValidationError
 from blog.domain.queries import MAX_PAGE
+from blog.domain.search.query import CLAUSES_MAX, QUERY_MAX
 from blog.domain.text import has_unstorable_characters, parse_id
 from blog.extensions import db
 from blog.forms import text_only
@@ -35,6 +36,7 @@ ONE_RECORD = ("details_view", "edit_view", "delete_view")
 """The pages of one record, named by ``id`` (in the query, or the delete form)."""
 
 UNSEARCHABLE = "A search can't contain a NUL character."
+TOO_LONG_A_SEARCH = f"A search can hold at most {CLAUSES_MAX} words and {QUERY_MAX:,} characters."
 
 
 def row_ids(raw_ids) -> list[int]:
@@ -123,12 +125,16 @@ class BaseAdminView(AdminOnly, ModelView):
 
     def _get_list_extra_args(self):
         """The list's query arguments; a page outside 1..MAX_PAGE is a 404, as on the site, and
-        a search no database could hold (PostgreSQL refuses NUL) is a 400."""
+        a search no database could hold (PostgreSQL refuses NUL) is a 400, and so is one of
+        more words than the site's search reads: Flask-Admin matches every word against every
+        column, and a few thousand words make a statement no database accepts."""
         args = super()._get_list_extra_args()
         if not 0 <= args.page < MAX_PAGE:
             abort(404)
         if args.search and has_unstorable_characters(args.search):
             abort(400, UNSEARCHABLE)
+        if args.search and (len(args.search) > QUERY_MAX or len(args.search.split()) > CLAUSES_MAX):
+            abort(400, TOO_LONG_A_SEARCH)
         return args
 
     def get_one(self, id):
