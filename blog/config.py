@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 KNOWN_INSECURE_SECRETS = frozenset(
     {"dev", "development", "secret", "changeme", "change-me", "insecure-dev-key", "test-secret"}
 )
@@ -268,10 +270,18 @@ def setting_problem(config: Mapping[str, Any]) -> str | None:
     return None
 
 
-def database_uri(url: str | None, instance_path: str) -> str:
-    """Normalise a ``DATABASE_URL`` for SQLAlchemy and the installed psycopg 3 driver.
+MYSQL_SCHEMES = ("mysql", "mariadb", "mysql+pymysql", "mariadb+pymysql", "mysql+mysqldb")
+"""The schemes taken for MariaDB or MySQL, all served by PyMySQL (pure Python: nothing to
+compile on a host)."""
 
-    Hosts hand out ``postgres://`` URLs, which SQLAlchemy no longer accepts; without a URL the
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """Normalise a ``DATABASE_URL`` for SQLAlchemy and the installed drivers.
+
+    Hosts hand out ``postgres://`` URLs, which SQLAlchemy no longer accepts, and ``mysql://`` or
+    ``mariadb://`` ones, which name drivers that may not be installed: both become the drivers
+    the blog installs (psycopg 3, PyMySQL), MariaDB and MySQL with the ``utf8mb4`` character set
+    (every Unicode character, emoji included, not MySQL's three-byte "utf8"). Without a URL the
     database is SQLite in the instance folder.
     """
     if not url:
@@ -279,7 +289,35 @@ def database_uri(url: str | None, instance_path: str) -> str:
     for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in MYSQL_SCHEMES:
+        parsed = make_url("mysql+pymysql://" + rest)
+        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+        return parsed.render_as_string(hide_password=False)
     return url
+
+
+def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """``SQLALCHEMY_ENGINE_OPTIONS`` with what the database at ``uri`` needs, unless set.
+
+    MariaDB and MySQL: READ COMMITTED, as PostgreSQL's default is (InnoDB's REPEATABLE READ would
+    have a writer that read first miss what another committed since: the double-submit and slug
+    checks read before they write); the session's zone UTC, so NOW() and the stored times agree;
+    strict mode, so a value too long is refused rather than cut; and connections renewed before
+    the server's ``wait_timeout`` (8 hours by default) closes them.
+    """
+    options = dict(options)
+    if make_url(uri).get_backend_name() == "mysql":
+        options.setdefault("isolation_level", "READ COMMITTED")
+        options.setdefault("pool_recycle", 3600)
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault(
+            "init_command",
+            "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+            "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
+        )
+        options["connect_args"] = connect_args
+    return options
 
 
 def instance_secret(instance_path: str) -> str:

@@ -66,6 +66,9 @@ def load_config(app: Flask, config: str | type | Mapping[str, Any] | None) -> No
         app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL"),
         app.instance_path,
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = cfg.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    )
     problem = cfg.setting_problem(app.config)
     if problem:
         raise cfg.ConfigurationError(problem)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from blog.extensions import db
 
 
-def dialect_insert(target):
-    """An INSERT for the session's database, which offers ``on_conflict_do_nothing()``."""
+def insert_skipping_conflicts(target):
+    """An INSERT for the session's database that skips a row breaking a unique key.
+
+    MariaDB and MySQL have no ``ON CONFLICT DO NOTHING``: their ``ON DUPLICATE KEY UPDATE`` sets
+    the key to what the row already holds (``INSERT IGNORE`` would also pass over a foreign key
+    or a value too long, with a warning no one reads)."""
     dialect = db.session.get_bind().dialect.name
-    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(target)
+    if dialect == "mysql":
+        statement = mysql_insert(target)
+        key = next(iter(statement.table.primary_key))
+        return statement.on_duplicate_key_update({key.name: key})
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(target).on_conflict_do_nothing()
 
 
 def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
@@ -22,7 +33,7 @@ def insert_ignoring_conflicts(target, rows: list[dict]) -> None:
     """
     if not rows:
         return
-    db.session.execute(dialect_insert(target).on_conflict_do_nothing(), rows)
+    db.session.execute(insert_skipping_conflicts(target), rows)
 
 
 def refresh_statistics(connection) -> None:
@@ -32,6 +43,10 @@ def refresh_statistics(connection) -> None:
     they follow. PostgreSQL keeps its statistics itself (autovacuum); this makes them current at
     once, after a bulk load. SQLite samples at most ``analysis_limit`` rows of each index, so
     this takes a moment on any size of blog."""
+    if connection.dialect.name == "mysql":  # a table at a time, named
+        tables = sa.inspect(connection).get_table_names()
+        connection.exec_driver_sql("ANALYZE TABLE " + ", ".join(f"`{t}`" for t in tables))
+        return
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA analysis_limit = 2000")
     connection.exec_driver_sql("ANALYZE")

@@ -1,6 +1,7 @@
-"""Test databases: a SQLite file by default, PostgreSQL when TEST_DATABASE_URL is set.
+"""Test databases: a SQLite file by default, PostgreSQL or MariaDB when TEST_DATABASE_URL names
+one (``postgresql://postgres@127.0.0.1:5432/blog_test``, ``mysql://root@127.0.0.1:3306/blog_test``).
 
-PostgreSQL databases are created fresh for a run and dropped after it, so no test depends on what
+Server databases are created fresh for a run and dropped after it, so no test depends on what
 an earlier run left behind. Under pytest-xdist each worker has its own: their names end in the
 worker's id (``blog_test_gw0``), and SQLite files lie in each worker's own temporary folder.
 """
@@ -29,9 +30,15 @@ def _commit_without_waiting_for_the_disk(dbapi_connection, connection_record) ->
         cursor.close()
 
 
-def postgres_url() -> str | None:
+def server_url() -> str | None:
+    """TEST_DATABASE_URL, normalised as the app normalises DATABASE_URL; None for SQLite."""
     url = os.environ.get("TEST_DATABASE_URL")
     return database_uri(url, "") if url else None
+
+
+def postgres_url() -> str | None:
+    url = server_url()
+    return url if url and make_url(url).get_backend_name() == "postgresql" else None
 
 
 def worker_suffix() -> str:
@@ -41,15 +48,34 @@ def worker_suffix() -> str:
 
 
 def _admin_engine(url: str) -> sa.Engine:
-    return sa.create_engine(
-        make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool
-    )
+    parsed = make_url(url)
+    admin = parsed.set(database="postgres" if parsed.get_backend_name() == "postgresql" else "")
+    return sa.create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+
+
+def _create(connection: sa.Connection, name: str) -> None:
+    if connection.dialect.name == "mysql":
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+        connection.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        return
+    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    # A test database need not survive a crash: commits don't wait for the disk (each factory
+    # row is a commit; the wait was about three quarters of a commit's time).
+    connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+
+
+def _drop(connection: sa.Connection, name: str) -> None:
+    if connection.dialect.name == "mysql":
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+    else:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager
 def fresh_database(name_suffix: str, tmp_dir: Path) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards."""
-    base = postgres_url()
+    base = server_url()
     if base is None:
         path = tmp_dir / f"blog{name_suffix}.db"
         yield f"sqlite:///{path}"
@@ -58,16 +84,12 @@ def fresh_database(name_suffix: str, tmp_dir: Path) -> Iterator[str]:
     name = f"{url.database}{name_suffix}{worker_suffix()}"
     engine = _admin_engine(base)
     with engine.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        # A test database need not survive a crash: commits don't wait for the disk (each
-        # factory row is a commit; the wait was about three quarters of a commit's time).
-        connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        _create(connection, name)
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with engine.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop(connection, name)
         engine.dispose()
 
 
@@ -82,6 +104,13 @@ def empty_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
     with engine.begin() as connection:
         for table in tables:
             connection.execute(table.delete())
+        if engine.dialect.name == "mysql":  # InnoDB keeps a table's next id until told
+            used = connection.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = DATABASE() AND auto_increment > 1"
+            ).scalars()
+            for name in list(used):
+                connection.exec_driver_sql(f"ALTER TABLE `{name}` AUTO_INCREMENT = 1")
         if engine.dialect.name == "postgresql":
             connection.exec_driver_sql(
                 "SELECT setval(c.oid, 1, false) FROM pg_class c"

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 import snowballstemmer
+from sqlalchemy.engine import make_url
 
 from blog import create_app
 from blog.config import (
@@ -13,6 +14,7 @@ from blog.config import (
     ProductionConfig,
     TestingConfig,
     database_uri,
+    engine_options,
     secret_key_problem,
 )
 from blog.extensions import db
@@ -48,6 +50,37 @@ def clean_environment(monkeypatch, tmp_path):
 )
 def test_database_url_is_rewritten_for_psycopg3(url, expected):
     assert database_uri(url, "/instance") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://u:p@db.example:3306/blog", "mysql+pymysql://u:p@db.example:3306/blog"),
+        ("mariadb://u@localhost/blog", "mysql+pymysql://u@localhost/blog"),
+        ("mariadb+pymysql://u@h/blog", "mysql+pymysql://u@h/blog"),
+        ("mysql+mysqldb://u@h/blog", "mysql+pymysql://u@h/blog"),
+        ("mysql://u@h/blog?charset=utf8", "mysql+pymysql://u@h/blog"),
+        ("mysql://u@h/blog?ssl_ca=/ca.pem", "mysql+pymysql://u@h/blog?ssl_ca=%2Fca.pem"),
+    ],
+)
+def test_mariadb_and_mysql_urls_get_pymysql_and_every_unicode_character(url, expected):
+    """utf8mb4 always: MySQL's "utf8" holds no emoji, and a host's URL may ask for it."""
+    normalised = make_url(database_uri(url, "/instance"))
+    assert normalised.query["charset"] == "utf8mb4"
+    without_charset = normalised.difference_update_query(["charset"])
+    assert without_charset == make_url(expected)
+
+
+def test_mariadb_sessions_read_committed_in_utc_and_strict():
+    options = engine_options("mysql+pymysql://u@h/blog?charset=utf8mb4", {"pool_size": 3})
+    assert options["isolation_level"] == "READ COMMITTED"
+    assert options["pool_recycle"] == 3600
+    assert options["pool_size"] == 3
+    assert "time_zone = '+00:00'" in options["connect_args"]["init_command"]
+    assert "STRICT_ALL_TABLES" in options["connect_args"]["init_command"]
+    assert engine_options("sqlite://", {"pool_size": 3}) == {"pool_size": 3}
+    chosen = engine_options("mysql+pymysql://u@h/b", {"isolation_level": "SERIALIZABLE"})
+    assert chosen["isolation_level"] == "SERIALIZABLE"
 
 
 def test_without_database_url_sqlite_lives_in_the_instance_folder(tmp_path):

@@ -11,7 +11,7 @@ from blog.domain.errors import ValidationError
 from blog.extensions import db
 from blog.models import PostTag, Tag
 from blog.models.post import TAG_MAX, TAGS_PER_POST_MAX
-from blog.sql import dialect_insert, insert_ignoring_conflicts
+from blog.sql import insert_ignoring_conflicts, insert_skipping_conflicts
 
 
 def normalize_tag(name: str) -> str:
@@ -104,9 +104,7 @@ def merge_tags(sources: list[Tag], target: Tag) -> Tag:
         .group_by(PostTag.post_id)
     )
     db.session.execute(
-        dialect_insert(PostTag)
-        .from_select(["post_id", "tag_id", "position"], moved)
-        .on_conflict_do_nothing()
+        insert_skipping_conflicts(PostTag).from_select(["post_id", "tag_id", "position"], moved)
     )
     db.session.execute(sa.delete(PostTag).where(PostTag.tag_id.in_(source_ids)))
     db.session.execute(sa.delete(Tag).where(Tag.id.in_(source_ids)))

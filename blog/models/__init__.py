@@ -1,5 +1,6 @@
 """The data model; import models from here."""
 
+from blog.models import mysql as _mysql_schema  # noqa: F401  (how tables are written there)
 from blog.models.page import Page
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites, post_counts
 from blog.models.revision import PostRevision

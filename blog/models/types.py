@@ -20,10 +20,14 @@ def now_parameter(name: str = "now") -> sa.BindParameter:
     return sa.bindparam(name, callable_=utcnow, type_=UTCDateTime())
 
 
+NAIVE_DATABASES = frozenset({"sqlite", "mysql"})
+
+
 class UTCDateTime(sa.TypeDecorator):
     """A timezone-aware UTC datetime on every database.
 
-    SQLite keeps no zone, so values are stored as naive UTC and given their zone back on load.
+    SQLite and MariaDB keep no zone, so values are stored as naive UTC (MariaDB's sessions are
+    set to UTC: :func:`blog.config.engine_options`) and given their zone back on load.
     """
 
     impl = sa.DateTime(timezone=True)
@@ -35,7 +39,7 @@ class UTCDateTime(sa.TypeDecorator):
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use an aware UTC datetime")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.replace(tzinfo=None) if dialect.name in NAIVE_DATABASES else value
 
     def process_result_value(self, value, dialect):
         if value is None:

@@ -1,9 +1,10 @@
 """Where the terms are kept and matched: an FTS5 table on SQLite, a ``tsvector`` column with a
-GIN index on PostgreSQL, behind one small interface (:class:`Backend`).
+GIN index on PostgreSQL, FULLTEXT indexes on MariaDB and MySQL (:mod:`.mariadb`), behind one
+small interface (:class:`Backend`).
 
-Both store the terms :mod:`~blog.domain.search.terms` made, never the database's own parsing of
-the text, and both are asked the same :class:`~blog.domain.search.query.SearchQuery`, turned into
-their own syntax here with every term quoted: nothing a reader typed reaches either parser.
+All store the terms :mod:`~blog.domain.search.terms` made, never the database's own parsing of
+the text, and all are asked the same :class:`~blog.domain.search.query.SearchQuery`, turned into
+their own syntax with every term quoted: nothing a reader typed reaches their parsers.
 
 Ranking: a match in the title or the tags counts most, then the description, then the body
 (FTS5's bm25 of each column, weighted; PostgreSQL's ``ts_rank`` with weights A, B and C).
@@ -23,7 +24,9 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
+from blog.domain.search.mariadb import MariaDBBackend
 from blog.domain.search.query import Clause, SearchQuery
+from blog.domain.search.ranking import ranked
 from blog.models import Post
 
 CANDIDATES = 1_000
@@ -78,16 +81,6 @@ def public_total(backend: Backend, query: SearchQuery) -> sa.ScalarSelect:
     return sa.select(sa.func.count()).select_from(found).where(public).scalar_subquery()
 
 
-def _ranked(statement: sa.Select, matches: sa.Subquery, best_first) -> sa.Select:
-    """``statement`` narrowed to the posts in ``matches`` (``post_id``, ``rank``), best first,
-    then newest."""
-    return (
-        statement.join(matches, matches.c.post_id == Post.id)
-        .order_by(None)
-        .order_by(best_first, Post.published_at.desc(), Post.id.desc())
-    )
-
-
 class SQLiteBackend:
     """An FTS5 table whose rowid is the post's id; a trigger forgets a deleted post, also when
     its author's deletion removes it (SQLite fires triggers for foreign-key cascades)."""
@@ -125,7 +118,7 @@ class SQLiteBackend:
         if query.is_empty:
             return statement.where(sa.false())
         matches = self._newest(query, self.rank().label("rank")).subquery("matches")
-        return _ranked(statement, matches, matches.c.rank)
+        return ranked(statement, matches, matches.c.rank)
 
     def candidates(self, query: SearchQuery) -> sa.Subquery:
         return self._newest(query).subquery("candidates")
@@ -206,7 +199,7 @@ class PostgresBackend:
         tsquery = self._tsquery(query)
         rank = sa.func.ts_rank(self._table.c.document, tsquery).label("rank")
         matches = self._newest(tsquery, rank).subquery("matches")
-        return _ranked(statement, matches, matches.c.rank.desc())
+        return ranked(statement, matches, matches.c.rank.desc())
 
     def candidates(self, query: SearchQuery) -> sa.Subquery:
         return self._newest(self._tsquery(query)).subquery("candidates")
@@ -264,7 +257,11 @@ def _quoted(found: str) -> str:
     return "'" + found.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-_BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostgresBackend()}
+_BACKENDS: dict[str, Backend] = {
+    "sqlite": SQLiteBackend(),
+    "postgresql": PostgresBackend(),
+    "mysql": MariaDBBackend(TABLE, FIELDS, CANDIDATES),
+}
 
 
 def backend_for(bind) -> Backend:
