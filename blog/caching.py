@@ -262,9 +262,10 @@ class VersionKey:
             for name in compiled.construct_params()
         }
         self._decode = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
-        # A server's connection (psycopg's) reads in autocommit: one round trip, not three. Not
-        # SQLite's, in the process, whose autocommit means something else from Python 3.12.
-        self.autocommit = dialect.name != "sqlite"
+        # psycopg's connection reads in autocommit: one round trip, not three. Not SQLite's, in
+        # the process, whose autocommit means something else from Python 3.12, nor PyMySQL's,
+        # where autocommit is a method (its pool's rollback on return is the one extra trip).
+        self.autocommit = dialect.name == "postgresql"
 
     def _parameters(self):
         given = self.compiled.construct_params()  # "now" is taken here
