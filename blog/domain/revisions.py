@@ -110,15 +110,20 @@ def prune(post: Post, kept: int | None = None) -> None:
     """Delete the post's revisions but the newest ``kept`` (the setting by default). Doesn't
     commit: it is part of the save that calls it."""
     kept = kept_per_post() if kept is None else kept
-    newest = (
+    # The newest of those to go, and every older one: no LIMIT inside an IN, which MariaDB and
+    # MySQL refuse.
+    newest_dropped = db.session.scalar(
         sa.select(PostRevision.id)
         .where(PostRevision.post_id == post.id)
         .order_by(PostRevision.id.desc())
-        .limit(kept)
+        .offset(kept)
+        .limit(1)
     )
+    if newest_dropped is None:
+        return
     db.session.execute(
         sa.delete(PostRevision).where(
-            PostRevision.post_id == post.id, PostRevision.id.not_in(newest)
+            PostRevision.post_id == post.id, PostRevision.id <= newest_dropped
         ),
         execution_options={"synchronize_session": False},
     )
