@@ -2,7 +2,8 @@
 
 - :mod:`.terms`: what a text is made of (stemmed, accent-folded words; CJK characters);
 - :mod:`.query`: what a reader typed, read like PostgreSQL's ``websearch_to_tsquery``;
-- :mod:`.backends`: SQLite FTS5 or PostgreSQL ``tsvector`` + GIN, matching and ranking;
+- :mod:`.backends`: SQLite FTS5, PostgreSQL ``tsvector`` + GIN or MariaDB FULLTEXT
+  (:mod:`.mariadb`), matching and ranking;
 - :mod:`.index`: keeping the index true in the transaction of every change;
 - :mod:`.snippets`: the marked passage shown with each hit.
 

@@ -24,9 +24,9 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
+from blog.domain.search.common import forget, ranked
 from blog.domain.search.mariadb import MariaDBBackend
 from blog.domain.search.query import Clause, SearchQuery
-from blog.domain.search.ranking import ranked
 from blog.models import Post
 
 CANDIDATES = 1_000
@@ -104,7 +104,7 @@ class SQLiteBackend:
         bind.exec_driver_sql("DROP TABLE IF EXISTS post_search")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
-        _forget(executor, self._table.c.rowid, post_ids)
+        forget(executor, self._table.c.rowid, post_ids)
 
     def store(self, executor, documents: list[Document]) -> None:
         rows = [
@@ -182,7 +182,7 @@ class PostgresBackend:
         bind.exec_driver_sql("DROP TABLE IF EXISTS post_search")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
-        _forget(executor, self._table.c.post_id, post_ids)
+        forget(executor, self._table.c.post_id, post_ids)
 
     def store(self, executor, documents: list[Document]) -> None:
         rows = [{"post_id": d.post_id, "document": self.vector(d)} for d in documents]
@@ -243,14 +243,6 @@ class PostgresBackend:
             return "(" + " & ".join(clauses) + ")"
 
         return " | ".join(conjunction(part) for part in query.alternatives)
-
-
-def _forget(executor, post_id: sa.ColumnClause, post_ids: list[int] | None) -> None:
-    """Delete the documents whose ``post_id`` column is among ``post_ids`` (None: all)."""
-    delete = sa.delete(post_id.table)
-    if post_ids is not None:
-        delete = delete.where(post_id.in_(post_ids))
-    executor.execute(delete)
 
 
 def _quoted(found: str) -> str:

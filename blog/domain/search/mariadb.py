@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import match
 
+from blog.domain.search.common import forget, ranked
 from blog.domain.search.query import Clause, SearchQuery
-from blog.domain.search.ranking import ranked
 
 PREFIX = "zq"
 WEIGHTS = {"title": 10, "tags": 10, "description": 4, "body": 1}
@@ -55,10 +55,7 @@ class MariaDBBackend:
         bind.exec_driver_sql(f"DROP TABLE IF EXISTS {self._name}")
 
     def forget(self, executor, post_ids: list[int] | None) -> None:
-        delete = sa.delete(self._table)
-        if post_ids is not None:
-            delete = delete.where(self._table.c.post_id.in_(post_ids))
-        executor.execute(delete)
+        forget(executor, self._table.c.post_id, post_ids)
 
     def store(self, executor, documents) -> None:
         rows = [

@@ -1,4 +1,4 @@
-"""The order every backend gives its matches: best first, then newest."""
+"""What every backend shares: the order of its matches, and how documents are forgotten."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ def ranked(statement: sa.Select, matches: sa.Subquery, best_first) -> sa.Select:
         .order_by(None)
         .order_by(best_first, Post.published_at.desc(), Post.id.desc())
     )
+
+
+def forget(executor, post_id: sa.ColumnClause, post_ids: list[int] | None) -> None:
+    """Delete the documents whose ``post_id`` column is among ``post_ids`` (None: all)."""
+    delete = sa.delete(post_id.table)
+    if post_ids is not None:
+        delete = delete.where(post_id.in_(post_ids))
+    executor.execute(delete)
