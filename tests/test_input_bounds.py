@@ -240,9 +240,14 @@ JSON_FIELDS = [
 
 
 def _send_field(api, method, path, envelope, fields, field, value):
+    """The refused request, sent twice and counted the second time: the first in a process
+    imports what the app defers to its first use (the e-mail validator compiles its patterns
+    then), which is not work per entry."""
     slug = api.write("Target")["slug"]
     payload = {envelope: {**fields, field: value}}
-    return send_json(api.client, method, "/api" + path.replace("<slug>", slug), payload, api.token)
+    url = "/api" + path.replace("<slug>", slug)
+    send_json(api.client, method, url, payload, api.token)
+    return send_json(api.client, method, url, payload, api.token)
 
 
 @pytest.mark.parametrize(("method", "path", "envelope", "fields", "field", "status", "errors"),
