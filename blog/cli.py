@@ -12,7 +12,16 @@ from flask.cli import AppGroup, ScriptInfo
 
 from blog import schema_migrations
 from blog.deploy_checks import check_deployment
-from blog.domain import counts, rendering, search, sessions, site_settings, uploads, users
+from blog.domain import (
+    count_triggers,
+    counts,
+    rendering,
+    search,
+    sessions,
+    site_settings,
+    uploads,
+    users,
+)
 from blog.domain.errors import ValidationError
 from blog.extensions import db
 from blog.sql import refresh_statistics
@@ -32,7 +41,7 @@ def init_db(drop: bool, yes: bool) -> None:
             click.confirm("This deletes every post, user and comment. Continue?", abort=True)
         with db.engine.begin() as connection:  # what no model describes goes first
             search.backends.backend_for(connection).drop(connection)
-            counts.remove_triggers(connection)
+            count_triggers.remove_triggers(connection)
         db.drop_all()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

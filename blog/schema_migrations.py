@@ -19,6 +19,7 @@ from flask import current_app
 
 from blog.domain.search import backends as search_backends
 from blog.extensions import db
+from blog.models import mysql
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -42,6 +43,7 @@ def bind_flask_migrate(app: Flask) -> None:
             directory=str(MIGRATIONS_DIR),
             render_as_batch=True,
             include_name=search_backends.not_an_index_table,
+            include_object=mysql.compared_with_the_models,
         )
 
 

@@ -12,6 +12,7 @@ from flask_migrate import downgrade, upgrade
 from blog import create_app, schema_migrations
 from blog.domain.search.backends import not_an_index_table
 from blog.extensions import db
+from blog.models import mysql
 from tests.helpers import app_on_empty_database
 
 
@@ -24,7 +25,11 @@ def empty_app(tmp_path):
 def _differences(metadata: sa.MetaData) -> list:
     with db.engine.connect() as connection, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLite can't reflect expression indexes; it says so
-        options = {"compare_type": True, "include_name": not_an_index_table}
+        options = {
+            "compare_type": True,
+            "include_name": not_an_index_table,
+            "include_object": mysql.compared_with_the_models,
+        }
         context = MigrationContext.configure(connection, opts=options)
         return compare_metadata(context, metadata)
 

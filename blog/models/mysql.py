@@ -88,3 +88,20 @@ def _drop_index_of_lowered(drop, compiler, **kw) -> str:
         f"ALTER TABLE {table} DROP INDEX {compiler.preparer.quote(index.name)}, "
         f"DROP COLUMN {compiler.preparer.quote(lowered_column(column))}"
     )
+
+
+def compared_with_the_models(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's ``include_object``: False for a generated ``lower(column)`` column and the
+    index of it, which stand in on MariaDB for the models' index of ``lower(column)`` and can't
+    be reflected as that index. Without them, comparing the models with a MariaDB database
+    finds what it finds on the other databases."""
+    if type_ == "column":
+        return not _is_lowered(obj)
+    if type_ == "index":
+        indexes = (index for index in (obj, compare_to) if index is not None)
+        return not any(_is_lowered(column) for index in indexes for column in index.columns)
+    return True
+
+
+def _is_lowered(column: sa.Column) -> bool:
+    return column.computed is not None and column.name.endswith("_lower")

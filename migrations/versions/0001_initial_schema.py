@@ -108,28 +108,11 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('post_tags', schema=None) as batch_op:
-        batch_op.drop_index('ix_post_tags_tag_id_post_id')
-
+    # Each table goes with its indexes: MariaDB drops no index alone while a foreign key needs it.
     op.drop_table('post_tags')
-    with op.batch_alter_table('favorites', schema=None) as batch_op:
-        batch_op.drop_index('ix_favorites_post_id')
-
     op.drop_table('favorites')
-    with op.batch_alter_table('comments', schema=None) as batch_op:
-        batch_op.drop_index('ix_comments_post_id_created_at')
-
     op.drop_table('comments')
-    with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.drop_index('ix_posts_status_published_at')
-        batch_op.drop_index('ix_posts_author_id_published_at')
-
     op.drop_table('posts')
-    with op.batch_alter_table('follows', schema=None) as batch_op:
-        batch_op.drop_index('ix_follows_followed_id')
-
     op.drop_table('follows')
-    op.drop_index('uq_users_email_lower', table_name='users')
-    op.drop_index('uq_users_username_lower', table_name='users')
     op.drop_table('users')
     op.drop_table('tags')

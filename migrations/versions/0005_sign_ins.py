@@ -36,5 +36,4 @@ def upgrade():
 
 def downgrade():
     op.drop_column('users', 'signed_out_at')
-    op.drop_index(op.f('ix_sign_ins_user_id'), table_name='sign_ins')
     op.drop_table('sign_ins')

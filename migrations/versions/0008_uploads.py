@@ -52,5 +52,4 @@ def downgrade():
     # reflect. SQLite (3.35+) and PostgreSQL both drop a column in place.
     op.execute("ALTER TABLE posts DROP COLUMN cover_image")
     op.drop_table("upload_blobs")
-    op.drop_index("ix_uploads_owner_id_content_hash", table_name="uploads")
     op.drop_table("uploads")

@@ -34,6 +34,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index('ix_post_revisions_editor_id', table_name='post_revisions')
-    op.drop_index('ix_post_revisions_post_id_id', table_name='post_revisions')
     op.drop_table('post_revisions')

@@ -8,7 +8,7 @@ Revises: 0011
 from alembic import op
 import sqlalchemy as sa
 
-from blog.domain import counts
+from blog.domain import count_triggers, counts
 from blog.sql import refresh_statistics
 
 revision = '0012'
@@ -34,13 +34,13 @@ def upgrade():
     op.drop_index('ix_post_tags_tag_id_post_id', table_name='post_tags')
     op.drop_index('ix_posts_author_id_published_at', table_name='posts')
     op.drop_index('ix_posts_status_published_at', table_name='posts')
-    counts.install_triggers(bind)
+    count_triggers.install_triggers(bind)
     refresh_statistics(bind)
 
 
 def downgrade():
     bind = op.get_bind()
-    counts.remove_triggers(bind)
+    count_triggers.remove_triggers(bind)
     op.create_index('ix_posts_status_published_at', 'posts', ['status', 'published_at'], unique=False)
     op.create_index('ix_posts_author_id_published_at', 'posts', ['author_id', 'published_at'], unique=False)
     op.create_index('ix_post_tags_tag_id_post_id', 'post_tags', ['tag_id', 'post_id'], unique=False)

@@ -7,7 +7,7 @@ Revises: 0013
 """
 from alembic import op
 
-from blog.domain import counts
+from blog.domain import count_triggers, counts
 
 
 revision = '0014'
@@ -18,8 +18,8 @@ depends_on = None
 
 def upgrade():
     bind = op.get_bind()
-    counts.remove_triggers(bind)
-    counts.install_triggers(bind)
+    count_triggers.remove_triggers(bind)
+    count_triggers.install_triggers(bind)
     counts.count_authors(bind)
 
 
