@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from blog.extensions import cache, db
 from blog.models.post import Post
-from blog.models.site import CONTENT_VERSION_ID, content_version
+from blog.models.site import CONTENT_VERSION_ID, content_version, turns
 from blog.models.types import UTCDateTime, utcnow
 from blog.sql import insert_ignoring_conflicts
 
@@ -56,7 +56,15 @@ WROTE = "blog.wrote"
 """The session's ``info`` key that says its transaction has written something."""
 
 UNVERSIONED_TABLES = frozenset(
-    {content_version.name, "sign_ins", "devices", "passkeys", "recovery_codes", "post_search"}
+    {
+        content_version.name,
+        turns.name,
+        "sign_ins",
+        "devices",
+        "passkeys",
+        "recovery_codes",
+        "post_search",
+    }
 )
 """Tables no cached value is computed from: writing only these raises no version (a sign-in,
 with the browser it notes, or a sign-out would otherwise make every cached value be computed

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
+
 import sqlalchemy as sa
 
 from blog.extensions import db
+from blog.models.site import TURNS, turns
+from blog.sql import insert_skipping_conflicts
 
 
 def take_turns(user_id: int) -> None:
@@ -26,8 +30,14 @@ def take_turns(user_id: int) -> None:
 def take_turns_on(name: str) -> None:
     """Make transactions that name the same thing (a slug being chosen) take turns until commit.
 
-    PostgreSQL: a transaction-scoped advisory lock on the name's hash. SQLite lets one writer at a
-    time in, and every caller here has written already, so it needs nothing.
+    PostgreSQL: a transaction-scoped advisory lock on the name's hash. MariaDB and MySQL: the
+    lock of a row of ``turns`` the hash picks (an unrelated name that picks the same row waits
+    its turn too, which is rare and brief). SQLite lets one writer at a time in, and every
+    caller here has written already, so it needs nothing.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(name))))
+    elif dialect == "mysql":
+        turn = zlib.crc32(name.encode()) % TURNS
+        db.session.execute(insert_skipping_conflicts(turns).values(id=turn))

@@ -6,7 +6,7 @@ from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites,
 from blog.models.revision import PostRevision
 from blog.models.second_factor import Device, Passkey, RecoveryCode
 from blog.models.sign_in import SignIn
-from blog.models.site import content_version
+from blog.models.site import content_version, turns
 from blog.models.site_settings import SiteSettings
 from blog.models.types import utcnow
 from blog.models.upload import Upload, UploadBlob
@@ -32,5 +32,6 @@ __all__ = [
     "favorites",
     "follows",
     "post_counts",
+    "turns",
     "utcnow",
 ]

@@ -16,3 +16,14 @@ content_version = sa.Table(
 :mod:`blog.caching` keys cached values by it, so a write made by any process shows everywhere on
 the next request; ``changed_at`` is the ``Last-Modified`` of what is built from it (feeds,
 sitemaps), which a removed post moves forward too."""
+
+turns = sa.Table(
+    "turns",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+)
+"""Rows that writers who must take turns lock until they commit, on MariaDB and MySQL, which
+have no lock that ends with a transaction but a row's (:func:`blog.domain.rows.take_turns_on`).
+Made as they are first needed: at most :data:`TURNS` of them."""
+
+TURNS = 1 << 16
