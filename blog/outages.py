@@ -23,6 +23,17 @@ POSTGRES_AWAY = {
 """PostgreSQL's error codes for a server that can't serve now; class 08 (connection
 exceptions) is away too."""
 
+MYSQL_AWAY = {
+    1040,  # too many connections
+    1053,  # server shutdown in progress
+    1927,  # connection was killed
+    2002,  # can't connect through the socket
+    2003,  # can't connect over TCP (refused, unreachable)
+    2006,  # server has gone away
+    2013,  # lost connection during a query
+}
+"""MariaDB's and MySQL's error numbers for a server that can't serve now."""
+
 SQLITE_AWAY = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY}
 
 OUTAGE_ERRORS = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
@@ -43,6 +54,8 @@ def database_unavailable(error: BaseException) -> bool:
             isinstance(driver_error, sqlite3.OperationalError)
             and driver_error.sqlite_errorcode & 0xFF in SQLITE_AWAY  # the primary code
         )
+    if type(driver_error).__module__.startswith("pymysql."):
+        return bool(driver_error.args) and driver_error.args[0] in MYSQL_AWAY
     import psycopg  # imported here: on SQLite the driver is never loaded (~10 MB a worker)
 
     if isinstance(driver_error, psycopg.OperationalError):

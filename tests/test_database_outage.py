@@ -1,8 +1,8 @@
 """While the database is away, pages and the API answer 503 with Retry-After, and come back by
 themselves when it returns; a fault in the SQL itself stays a 500.
 
-The outages are real: PostgreSQL on a port of 127.0.0.1 where a socket is bound but nothing
-listens (connection refused, as while the server restarts), SQLite in a folder that does not
+The outages are real: PostgreSQL and MariaDB on a port of 127.0.0.1 where a socket is bound but
+nothing listens (connection refused, as while the server restarts), SQLite in a folder that does not
 exist (the file can't be opened)."""
 
 from __future__ import annotations
@@ -42,13 +42,16 @@ def postgres_on(port: int) -> str:
     return make_url(SERVER_POSTGRES).set(port=port).render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture(params=["postgresql", "mysql", "sqlite"])
 def unreachable_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/no-such-folder/blog.db"
         return
     with refusing_port() as port:
-        yield postgres_on(port)
+        if request.param == "mysql":
+            yield f"mysql+pymysql://root@127.0.0.1:{port}/blog?charset=utf8mb4"
+        else:
+            yield postgres_on(port)
 
 
 @pytest.fixture
