@@ -20,7 +20,7 @@ help:
 	@echo "make screenshots  retake docs/screenshots/ with the browser tests (needs chromium)"
 	@echo "make lock       re-pin requirements.lock (and requirements.txt) from pyproject.toml"
 	@echo "make requirements  regenerate requirements.txt (runtime pins) from requirements.lock"
-	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite and PostgreSQL"
+	@echo "make conformance  the official RealWorld API suite (../shared/realworld) on SQLite, PostgreSQL and MariaDB"
 	@echo "make fuzz       fuzz the JSON API with schemathesis from its OpenAPI document (schemathesis.toml)"
 	@echo "make mutation  mutation testing of blog/domain and blog/markdown.py (mutmut; docs/testing.md)"
 	@echo "make bench     the benchmark: 1k and 1M posts, SQLite and PostgreSQL, under gunicorn and wrk"

@@ -130,9 +130,9 @@ def followed_total(
     added up (one row per author followed, not one per post), less their waiting posts."""
     followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader_id)
     scopes = followed.with_only_columns(author_scope(follows.c.followed_id))
-    kept = sa.select(sa.func.coalesce(sa.func.sum(post_counts.c.published), 0)).where(
-        post_counts.c.scope.in_(scopes)
-    )
+    # SUM is a DECIMAL on MariaDB and MySQL: the cast keeps the total an integer everywhere.
+    added_up = sa.cast(sa.func.coalesce(sa.func.sum(post_counts.c.published), 0), sa.Integer)
+    kept = sa.select(added_up).where(post_counts.c.scope.in_(scopes))
     waiting = sa.select(sa.func.count()).where(
         Post.author_id.in_(followed), Post.is_published, Post.published_at > _now(now)
     )
