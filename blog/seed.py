@@ -29,6 +29,7 @@ from werkzeug.security import generate_password_hash
 from blog.domain import search, site_settings
 from blog.domain.search.backends import FIELDS, Document, PostgresBackend, backend_for
 from blog.domain.search.index import plain_text
+from blog.domain.search.mariadb import MariaDBBackend
 from blog.domain.search.terms import terms
 from blog.domain.slugs import private_slug
 from blog.domain.tags import get_or_create_tags
@@ -141,7 +142,7 @@ def _comment_texts(fake: Faker) -> list[str]:
 
 def _next_ids(table: sa.Table, count: int) -> list[int]:
     """``count`` unused ids for rows about to be written in bulk: from the id sequence on
-    PostgreSQL, after the largest id on SQLite (seeding is the only writer it expects)."""
+    PostgreSQL, after the largest id elsewhere (seeding is the only writer it expects)."""
     if db.session.get_bind().dialect.name == "postgresql":
         sequence = sa.func.pg_get_serial_sequence(table.name, "id")
         numbers = sa.select(sa.func.nextval(sequence)).select_from(
@@ -154,8 +155,9 @@ def _next_ids(table: sa.Table, count: int) -> list[int]:
 
 def _bulk_insert(table: sa.TableClause, rows: list[dict]) -> None:
     """INSERT many rows at once, straight through the driver: COPY on PostgreSQL (several
-    times faster than INSERTs), one executemany on SQLite. Every row has the same keys, defaults
-    included (SQLAlchemy applies none here); values go through the columns' own conversions."""
+    times faster than INSERTs), one executemany on SQLite, MariaDB and MySQL. Every row has the
+    same keys, defaults included (SQLAlchemy applies none here); values go through the columns'
+    own conversions."""
     if not rows:
         return
     connection = db.session.connection()
@@ -181,9 +183,13 @@ def _bulk_insert(table: sa.TableClause, rows: list[dict]) -> None:
                 copy.write_row(row)
         return
     insert = sa.insert(table).compile(dialect=dialect, column_keys=names)
-    order = [names.index(key) for key in insert.positiontup]  # the statement's ? in turn
+    if insert.positional:  # SQLite's ? in the statement's order
+        order = [names.index(key) for key in insert.positiontup]
+        parameters = ([row[i] for i in order] for row in values)
+    else:  # PyMySQL's %(name)s, which it sends as multi-row INSERTs
+        parameters = (dict(zip(names, row, strict=True)) for row in values)
     try:
-        cursor.executemany(str(insert), ([row[i] for i in order] for row in values))
+        cursor.executemany(str(insert), parameters)
     finally:
         cursor.close()
 
@@ -217,6 +223,8 @@ class _Indexer:
                 {"post_id": d.post_id, "document": self._vector(d, body)} for d, body in documents
             ]
             _bulk_insert(_SEARCH_TABLE, rows)
+        elif isinstance(self.backend, MariaDBBackend):
+            self.backend.store(db.session, [document for document, _ in documents])
         else:
             rows = [
                 {"rowid": d.post_id, **{name: " ".join(d.fields[name]) for name in FIELDS}}
