@@ -21,7 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/blog_test")
+_TEST_DATABASE = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES = (
+    _TEST_DATABASE
+    if _TEST_DATABASE.startswith(("postgres://", "postgresql"))
+    else "postgresql://postgres@127.0.0.1:5432/blog_test"
+)
+"""The PostgreSQL of the deployment tests (the production the docs describe): TEST_DATABASE_URL's
+server when it is one, else the local one, as in a run on SQLite or MariaDB."""
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

@@ -252,7 +252,7 @@ def _quoted(found: str) -> str:
 _BACKENDS: dict[str, Backend] = {
     "sqlite": SQLiteBackend(),
     "postgresql": PostgresBackend(),
-    "mysql": MariaDBBackend(TABLE, FIELDS, CANDIDATES),
+    "mysql": MariaDBBackend(TABLE, FIELDS, lambda: CANDIDATES),
 }
 
 

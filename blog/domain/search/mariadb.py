@@ -7,9 +7,12 @@ settings of the server a host may not let anyone change. ``zqgo`` and ``zqabout`
 keeps. A query is written in the boolean mode's syntax with every term prefixed the same way:
 nothing a reader typed reaches MariaDB's parser but letters and digits.
 
-Ranking: the relevance of a match in each field, weighted as on the other databases (the title
-and the tags ten times the body, the description four). Each field has a FULLTEXT index of its
-own for that, and one covers all four for the match itself. A phrase matches within a field,
+Ranking: the fields a post matches in, weighted as on the other databases (the title and the
+tags ten times the body, the description four). A field that matches counts its weight, and up
+to its weight again by how well it matches: InnoDB's relevance grows with every repetition of a
+word, so unchecked a body saying "gardening" fifty times would outrank a post titled with it.
+Each field has a FULLTEXT index of its own for that, and one covers all four for the match
+itself. A phrase matches within a field,
 never from one into the next, as on PostgreSQL.
 
 What differs: InnoDB makes a commit's words searchable at the commit, so a transaction does not
@@ -17,6 +20,8 @@ find the posts it has just written; every request commits before the next one se
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import match
@@ -32,9 +37,10 @@ class MariaDBBackend:
     """A row per post, removed with it by a cascading foreign key (InnoDB fires no trigger for
     a cascade, but a cascade needs none)."""
 
-    def __init__(self, table: str, fields: tuple[str, ...], candidates: int) -> None:
+    def __init__(self, table: str, fields: tuple[str, ...], candidates: Callable[[], int]) -> None:
+        """``candidates()``: how many of the newest matches are ranked, read at each search."""
         self.fields = fields
-        self.candidates_kept = candidates
+        self._candidates = candidates
         self._name = table
         self._table = sa.table(table, sa.column("post_id"), *(sa.column(f) for f in fields))
 
@@ -75,13 +81,17 @@ class MariaDBBackend:
         if query.is_empty:
             return statement.where(sa.false())
         against = self.expression(query)
-        scores = [
-            WEIGHTS[name] * match(self._table.c[name], against=against).in_boolean_mode()
-            for name in self.fields
-        ]
+        scores = [self._score(name, against) for name in self.fields]
         rank = sum(scores[1:], scores[0]).label("rank")
         matches = self._newest(against, rank).subquery("matches")
         return ranked(statement, matches, matches.c.rank.desc())
+
+    def _score(self, name: str, against: str) -> sa.ColumnElement[float]:
+        """The field's weight if it matches, plus up to the weight again as the relevance
+        saturates (r / (r + 1)); 0 if it doesn't."""
+        relevance = match(self._table.c[name], against=against).in_boolean_mode()
+        saturated = 1 + relevance / (relevance + 1)
+        return WEIGHTS[name] * sa.case((relevance > 0, saturated), else_=0)
 
     def candidates(self, query: SearchQuery) -> sa.Subquery:
         return self._newest(self.expression(query)).subquery("candidates")
@@ -92,7 +102,7 @@ class MariaDBBackend:
             sa.select(self._table.c.post_id, *columns)
             .where(match(*every, against=against).in_boolean_mode())
             .order_by(self._table.c.post_id.desc())
-            .limit(self.candidates_kept)
+            .limit(self._candidates())
         )
 
     @staticmethod
