@@ -43,6 +43,41 @@ def _redis_problem(url: str) -> str | None:
     return None
 
 
+OLDEST_SERVERS = {"MariaDB": (10, 6), "MySQL": (8, 0)}
+"""The oldest releases of each with what the schema needs (generated columns, stored procedures
+and FULLTEXT on InnoDB, utf8mb4 indexes of 255 characters). CI tests MariaDB 10.11."""
+
+
+def mysql_server_findings(version: str, max_packet: int, config) -> Findings:
+    """What a MariaDB or MySQL server (``SELECT VERSION()``, ``@@max_allowed_packet``) lacks."""
+    found = Findings()
+    kind = "MariaDB" if "mariadb" in version.lower() else "MySQL"
+    release = tuple(int(part) for part in version.split("-")[0].split(".")[:2] if part.isdigit())
+    oldest = OLDEST_SERVERS[kind]
+    if release < oldest:
+        found.problems.append(
+            f"{kind} {version} is older than {'.'.join(map(str, oldest))}: upgrade the server"
+        )
+    if config.get("UPLOAD_STORAGE") == "database" and max_packet < config["UPLOAD_MAX_BYTES"] * 2:
+        found.warnings.append(
+            f"max_allowed_packet is {max_packet} bytes: an image near UPLOAD_MAX_BYTES "
+            f"({config['UPLOAD_MAX_BYTES']}) may not fit in one statement; set it to at least "
+            f"{config['UPLOAD_MAX_BYTES'] * 2} on the server"
+        )
+    return found
+
+
+def _check_mysql_server(config, problem, warn) -> None:
+    version, max_packet = db.session.execute(
+        sa.text("SELECT VERSION(), @@max_allowed_packet")
+    ).one()
+    server = mysql_server_findings(version, int(max_packet), config)
+    for line in server.problems:
+        problem(line)
+    for line in server.warnings:
+        warn(line)
+
+
 def _check_mail(config, problem, warn) -> None:
     site_url = config.get("SITE_URL", "")
     if site_url and not site_url.startswith("https://"):
@@ -67,7 +102,9 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
     if app.debug or config.get("DEBUG"):
         problem("debug mode is on: never in production")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        problem("the database is SQLite: set DATABASE_URL to PostgreSQL for production")
+        problem(
+            "the database is SQLite: set DATABASE_URL to PostgreSQL or MariaDB/MySQL for production"
+        )
     for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if not config.get(name):
             problem(f"{name} is off: cookies would travel over plain HTTP")
@@ -108,6 +145,8 @@ def check_deployment(app: Flask, environ=os.environ) -> Findings:
         admins = db.session.scalar(
             sa.select(sa.func.count()).select_from(User).where(User.is_admin.is_(True))
         )
+        if db.session.get_bind().dialect.name == "mysql":
+            _check_mysql_server(config, problem, warn)
     except SQLAlchemyError as error:
         db.session.rollback()
         problem(f"the database is unreachable ({type(error).__name__})")

@@ -7,7 +7,7 @@ import pytest
 
 from blog import create_app
 from blog.config import ConfigurationError
-from blog.deploy_checks import check_deployment
+from blog.deploy_checks import check_deployment, mysql_server_findings
 from blog.extensions import db
 from blog.schema_migrations import upgrade_to_head
 from tests.databases import fresh_database
@@ -79,6 +79,8 @@ def test_no_admin_is_only_a_warning(production, app):
     with production().app_context() as context:
         findings = check_deployment(context.app)
     assert "there is no admin account yet: flask blog create-admin" in findings.warnings
+    # The database was read to the end, its server (on MariaDB, its version) found fit.
+    assert not [line for line in findings.problems if "database" in line or "older" in line]
 
 
 def test_no_mail_is_only_a_warning(production, app):
@@ -93,6 +95,37 @@ def test_no_mail_is_only_a_warning(production, app):
 
 
 MAIL = {"MAIL_SERVER": "smtp.example.com", "MAIL_DEFAULT_SENDER": "blog@example.com"}
+
+SIXTEEN_MB = 16 * 1024 * 1024
+IN_DATABASE = {"UPLOAD_STORAGE": "database", "UPLOAD_MAX_BYTES": 10 * 1024 * 1024}
+
+
+@pytest.mark.parametrize(
+    ("version", "problems"),
+    [
+        ("10.11.19-MariaDB-0+deb12u1", []),
+        ("10.6.0-MariaDB", []),
+        (
+            "10.5.27-MariaDB-log",
+            ["MariaDB 10.5.27-MariaDB-log is older than 10.6: upgrade the server"],
+        ),
+        ("8.0.36", []),
+        ("5.7.44-log", ["MySQL 5.7.44-log is older than 8.0: upgrade the server"]),
+    ],
+)
+def test_a_mariadb_or_mysql_server_too_old_is_a_problem(version, problems):
+    assert mysql_server_findings(version, SIXTEEN_MB, IN_DATABASE).problems == problems
+
+
+def test_images_in_a_mariadb_need_statements_that_hold_one():
+    small = mysql_server_findings("10.11.19-MariaDB", SIXTEEN_MB, IN_DATABASE)
+    assert small.warnings == [
+        "max_allowed_packet is 16777216 bytes: an image near UPLOAD_MAX_BYTES (10485760) may not "
+        "fit in one statement; set it to at least 20971520 on the server"
+    ]
+    assert mysql_server_findings("10.11.19-MariaDB", 2 * SIXTEEN_MB, IN_DATABASE).warnings == []
+    elsewhere = {**IN_DATABASE, "UPLOAD_STORAGE": "s3"}
+    assert mysql_server_findings("10.11.19-MariaDB", SIXTEEN_MB, elsewhere).warnings == []
 
 
 @pytest.mark.parametrize(

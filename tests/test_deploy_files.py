@@ -34,6 +34,7 @@ RECIPES = [
     ".dockerignore",
     "deploy/docker-entrypoint.sh",
     "docker-compose.yml",
+    "docker-compose.mariadb.yml",
     "deploy/blog.service",
     "deploy/nginx.conf",
     ".env.example",
@@ -315,6 +316,30 @@ def test_compose_runs_web_on_healthy_postgres_and_redis():
         assert services[name]["healthcheck"]["test"]
         volume = services[name]["volumes"][0].split(":")[0]
         assert volume in compose["volumes"], f"{name} keeps its data in a named volume"
+
+
+def test_the_mariadb_compose_is_the_postgresql_one_with_mariadb_for_its_database():
+    postgres = load_yaml("docker-compose.yml")
+    compose = load_yaml("docker-compose.mariadb.yml")
+    web, postgres_web = compose["services"]["web"], postgres["services"]["web"]
+    assert {k: v for k, v in web.items() if k != "environment"} == {
+        k: v for k, v in postgres_web.items() if k != "environment"
+    }
+    environment = dict(web["environment"])
+    assert (
+        environment.pop("DATABASE_URL") == "mariadb://blog:${MARIADB_PASSWORD:-blog}@db:3306/blog"
+    )
+    del postgres_web["environment"]["DATABASE_URL"]
+    assert environment == postgres_web["environment"]
+    assert compose["services"]["redis"] == postgres["services"]["redis"]
+    db = compose["services"]["db"]
+    assert db["image"].startswith("mariadb:")
+    assert db["environment"]["MARIADB_USER"] == "blog"
+    assert db["environment"]["MARIADB_PASSWORD"] == "${MARIADB_PASSWORD:-blog}"
+    assert "MARIADB_ROOT_PASSWORD" not in db["environment"]
+    assert db["healthcheck"]["test"][:2] == ["CMD", "healthcheck.sh"]
+    assert db["volumes"] == ["mariadb-data:/var/lib/mysql"]
+    assert set(compose["volumes"]) == {"mariadb-data", "redis-data"}
 
 
 # --- the VM ----------------------------------------------------------------------------------
