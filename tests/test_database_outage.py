@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -22,7 +23,7 @@ from blog.errors import MESSAGES
 from blog.extensions import db
 from blog.models import User
 from blog.schema_migrations import upgrade_to_head
-from tests.databases import postgres_url
+from tests.databases import fresh_database_of, postgres_url
 from tests.factories import PostFactory
 from tests.helpers import app_on, limiter_kept, make_app
 
@@ -188,15 +189,22 @@ class Relay:
             sink.shutdown(socket.SHUT_WR)
 
 
-def _postgresql_goes_and_comes_back(database_url: str, monkeypatch) -> None:
-    relay = Relay(make_url(database_url).port or 5432)
+ENDING_ITS_OWN_CONNECTION = {
+    "postgresql": "SELECT pg_terminate_backend(pg_backend_pid())",  # 57P01, admin_shutdown
+    "mysql": "KILL CONNECTION_ID()",  # 1927, connection was killed
+}
+"""What a restart does to the connections in use, asked by a connection of itself."""
+
+
+def _server_goes_and_comes_back(database_url: str, monkeypatch) -> None:
+    url = make_url(database_url)
+    relay = Relay(url.port or {"postgresql": 5432, "mysql": 3306}[url.get_backend_name()])
     with limiter_kept():
-        app = make_app(make_url(database_url).set(port=relay.port).render_as_string(False))
+        app = make_app(url.set(port=relay.port).render_as_string(False))
 
     @app.get("/ended-by-the-server")
     def ended_by_the_server():
-        """What a restart does to the connections in use: 57P01, admin_shutdown."""
-        db.session.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        db.session.execute(sa.text(ENDING_ITS_OWN_CONNECTION[url.get_backend_name()]))
 
     client = app.test_client()
     try:
@@ -237,10 +245,10 @@ def _sqlite_file_can_be_opened_at_last(database_url: str, tmp_path) -> None:
 
 
 def test_a_worker_serves_again_once_the_database_is_back(database_url, tmp_path, monkeypatch):
-    """The run's database goes away and comes back: PostgreSQL through a relay that is cut (the
-    pooled connection dies with it) and restored; SQLite by its folder appearing."""
-    if make_url(database_url).get_backend_name() == "postgresql":
-        _postgresql_goes_and_comes_back(database_url, monkeypatch)
+    """The run's database goes away and comes back: PostgreSQL or MariaDB through a relay that is
+    cut (the pooled connection dies with it) and restored; SQLite by its folder appearing."""
+    if make_url(database_url).get_backend_name() in ENDING_ITS_OWN_CONNECTION:
+        _server_goes_and_comes_back(database_url, monkeypatch)
     else:
         _sqlite_file_can_be_opened_at_last(database_url, tmp_path)
 
@@ -257,6 +265,7 @@ def test_a_rollback_on_a_connection_the_server_terminated_does_not_fail_the_answ
     terminated = sa.exc.OperationalError("ROLLBACK", None, psycopg.errors.AdminShutdown())
 
     def refuse(dbapi_connection):
+        dbapi_connection.close()  # as the server did: nothing of the transaction stays open
         raise terminated
 
     PostFactory()
@@ -283,3 +292,42 @@ def test_an_account_key_with_the_database_away_counts_by_address_and_leaves_it_u
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "192.0.2.7"}):
         assert key() == "ip:192.0.2.7"
         assert db.session.execute(sa.text("SELECT 2")).scalar() == 2
+
+
+CLOSING_WHEN_IDLE_FOR_A_SECOND = {
+    "postgresql": "SET idle_session_timeout = '1s'",
+    "mysql": "SET SESSION wait_timeout = 1",
+}
+CONNECTION_ID = {"postgresql": "SELECT pg_backend_pid()", "mysql": "SELECT CONNECTION_ID()"}
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mysql"])
+def test_a_connection_the_server_closed_while_it_rested_is_replaced_unseen(kind, tmp_path):
+    """A worker idle past the server's ``wait_timeout`` (``idle_session_timeout``) finds its
+    pooled connection closed: its first request is still answered, on a new connection."""
+    with fresh_database_of(kind, "_idle", tmp_path) as url:
+        with limiter_kept():
+            app = make_app(url)
+
+        @app.get("/connection")
+        def connection():
+            return str(db.session.scalar(sa.text(CONNECTION_ID[kind])))
+
+        @app.get("/close-when-idle")
+        def close_when_idle():
+            db.session.execute(sa.text(CLOSING_WHEN_IDLE_FOR_A_SECOND[kind]))
+            db.session.commit()  # PostgreSQL's SET ends with its transaction otherwise
+            return connection()
+
+        client = app.test_client()
+        try:
+            first = client.get("/close-when-idle")
+            assert first.status_code == 200
+            time.sleep(2.5)  # the server closes the pooled connection after one second
+            again = client.get("/connection")
+            assert again.status_code == 200
+            assert again.text != first.text
+            assert client.get("/connection").text == again.text
+        finally:
+            with app.app_context():
+                db.engine.dispose()
