@@ -156,6 +156,28 @@ def analyze() -> None:
     click.echo("Database statistics refreshed.")
 
 
+@blog_cli.command("import-ghost")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_ghost(file: str) -> None:
+    """Import a Ghost JSON export (Ghost 1 to 5): posts, pages, tags, authors, with redirects
+    from the old addresses. Safe to run again: what was imported is not imported twice."""
+    from blog.moving.arrival_cli import import_file
+    from blog.moving.ghost import read_ghost
+
+    import_file(file, read_ghost)
+
+
+@blog_cli.command("import-wordpress")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_wordpress(file: str) -> None:
+    """Import a WordPress export (WXR): posts, pages, categories and tags, authors, approved
+    comments, with redirects from the old addresses. Safe to run again."""
+    from blog.moving.arrival_cli import import_file
+    from blog.moving.wordpress import read_wordpress
+
+    import_file(file, read_wordpress)
+
+
 @blog_cli.command("settings")
 def show_settings() -> None:
     """Print the site settings in force and where each comes from: the site settings an admin
@@ -217,8 +239,13 @@ class MigrationCommands(click.Group):
 
 
 def register_cli(app: Flask) -> None:
+    from blog.moving.commands import export_command, import_command
+    from blog.moving.markdown_export_cli import export_markdown_command
     from blog.seed import seed_command
 
     blog_cli.add_command(seed_command)
+    blog_cli.add_command(export_command)
+    blog_cli.add_command(import_command)
+    blog_cli.add_command(export_markdown_command)
     app.cli.add_command(blog_cli)
     app.cli.add_command(MigrationCommands())

@@ -37,6 +37,7 @@ def create_app(config: str | type[cfg.Config] | Mapping[str, Any] | None = None)
     register_admin(app)
     register_template_helpers(app)
     errors.register_error_handlers(app)
+    register_redirects(app)
     cli.register_cli(app)
     register_shell_context(app)
     prepare_database(app)
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.feeds.routes import bp as feeds_bp
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
+    from blog.moving.markdown_download import bp as markdown_export_bp
     from blog.pages.routes import bp as pages_bp
     from blog.passkeys.routes import bp as passkeys_bp
     from blog.posts.routes import bp as posts_bp
@@ -138,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         pages_bp,
         security_bp,
         passkeys_bp,
+        markdown_export_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -170,6 +173,13 @@ def register_template_helpers(app: Flask) -> None:
     templating.init_app(app)
     metadata.init_app(app)
     cards.init_app(app)
+
+
+def register_redirects(app: Flask) -> None:
+    """The old addresses of a blog moved in, for what would otherwise be a 404."""
+    from blog.moving import redirects
+
+    redirects.init_app(app)
 
 
 def register_shell_context(app: Flask) -> None:

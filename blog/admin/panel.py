@@ -9,6 +9,7 @@ from blog.admin.site_settings import SiteSettingsView
 from blog.admin.views import CommentAdmin, DashboardView, PostAdmin, TagAdmin, UserAdmin
 from blog.extensions import db
 from blog.models import Comment, Post, Tag, User
+from blog.moving.admin_download import ArchiveView
 
 # Flask-Admin's pages with what the site's Content-Security-Policy blocks (javascript: links,
 # onclick="..." handlers) written out of them: templates/admin/blog_*.html, which extend
@@ -45,5 +46,6 @@ def init_admin(app: Flask) -> Admin:
             setattr(model_view, attribute, template)
         admin.add_view(model_view)
     admin.add_view(SiteSettingsView(name="Settings", endpoint="admin_settings", url="settings"))
+    admin.add_view(ArchiveView(name="Archive", endpoint="admin_archive", url="archive"))
     admin.add_menu_item(MenuLink(name="Pages", endpoint="pages.index"))  # the site's own list
     return admin

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +43,26 @@ def add_comment(post: Post, author: User, body: Any) -> Comment:
     comment = Comment(post=post, author=author, body=text, body_html=body_html)
     db.session.add(comment)
     db.session.commit()
+    return comment
+
+
+def import_comment(post: Post, author: User, body: Any, created_at: datetime) -> Comment:
+    """A comment moved in from another blog (:mod:`blog.moving.arrivals`), with its date there.
+    As :func:`add_comment`: only public posts take one. Nothing is committed: the importer
+    commits a post's comments with it."""
+    if not post.is_public:
+        raise PermissionDenied("Drafts can't be commented on.", "post")
+    text = clean_text(body, "body", max_length=COMMENT_MAX, multiline=True)
+    comment = Comment(
+        post=post,
+        author=author,
+        body=text,
+        body_html=render_comment(text),
+        created_at=created_at,
+        updated_at=created_at,
+    )
+    db.session.add(comment)
+    db.session.flush()
     return comment
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -242,6 +243,48 @@ def create_page(
                 raise ValidationError.single("slug", SLUG_TAKEN) from None
             continue
         db.session.commit()
+        return page
+    raise AssertionError("unreachable")
+
+
+def import_page(
+    author: User | None,
+    *,
+    title: Any,
+    body: Any,
+    slug: str,
+    publish: bool,
+    created_at: datetime,
+    updated_at: datetime,
+) -> Page:
+    """A page moved in from another blog (:mod:`blog.moving.arrivals`), cleaned as
+    :func:`create_page` cleans one, with its dates there, and its slug as this site would make
+    it from that one (transliterated, ``-page`` after a name the site keeps, ``-2`` when
+    another page has it). The operator's import writes it, so no admin is asked for; ``author``
+    only says who wrote it. Nothing is committed: the importer commits it with its redirects.
+    """
+    fields = _clean({"title": title, "body": body}, None)
+    base = slug_from_title(slug or fields["title"])
+    take_turns_on(f"page-slug:{base}")
+    for attempt in range(SLUG_ATTEMPTS):
+        page = Page(
+            title=fields["title"],
+            slug=_free_slug(base, None),
+            body=fields["body"],
+            body_html=render_post(fields["body"]),
+            is_published=bool(publish),
+            author=author,
+            created_at=created_at,
+            updated_at=max(updated_at, created_at),
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(page)
+                db.session.flush()
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+            continue
         return page
     raise AssertionError("unreachable")
 

@@ -264,3 +264,67 @@ def restore_revision(post: Post, revision: PostRevision, user: User | None) -> b
         return False
     update_post(post, user, revisions.fields_of(revision))
     return True
+
+
+def import_post(
+    author: User,
+    *,
+    title: Any,
+    body: Any,
+    description: Any,
+    tags: Any = (),
+    cover_image: Any = None,
+    slug: str,
+    published_at: datetime | None,
+    created_at: datetime,
+    updated_at: datetime,
+) -> Post:
+    """A post moved in from another blog (:mod:`blog.moving.arrivals`), cleaned as
+    :func:`create_post` cleans one, with what it had there: its dates, and ``slug`` if no post
+    here has it (else the next free one, ``slug-2``...). Without ``published_at`` it is a draft,
+    with a private slug as every draft has; a time to come schedules it (within
+    :data:`scheduling.SCHEDULE_AHEAD_MAX`), a time past publishes it then.
+
+    Nothing is committed: the importer commits the post with its comments and redirects.
+    """
+    fields = _clean(
+        {
+            "title": title,
+            "description": description,
+            "body": body,
+            "tags": tags,
+            "cover_image": cover_image,
+        }
+    )
+    if published_at is not None and published_at > utcnow() + scheduling.SCHEDULE_AHEAD_MAX:
+        raise ValidationError.single(
+            scheduling.FIELD,
+            f"can be at most {scheduling.SCHEDULE_AHEAD_MAX.days // 366} years ahead",
+        )
+    body_html = render_post(fields["body"])
+    title = fields["title"]
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with db.session.begin_nested():
+                post = Post(
+                    author=author,
+                    title=title,
+                    description=fields["description"],
+                    body=fields["body"],
+                    body_html=body_html,
+                    cover_image=fields["cover_image"],
+                    slug=(private_slug() if published_at is None else unique_slug(slug or title)),
+                    status=PostStatus.DRAFT if published_at is None else PostStatus.PUBLISHED,
+                    published_at=published_at,
+                    created_at=created_at,
+                    updated_at=max(updated_at, created_at),
+                )
+                db.session.add(post)
+                _set_tags(post, fields["tags"])
+                db.session.flush()
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+            continue
+        return post
+    raise AssertionError("unreachable")

@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from slugify import slugify
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -119,6 +120,48 @@ def register(username: Any, email: Any, password: Any) -> User:
     user.set_password(password)
     db.session.add(user)
     _commit_unique()
+    return user
+
+
+USERNAME_SUFFIX_ROOM = 6
+
+
+def available_username(wanted: str) -> str:
+    """A free username like ``wanted`` (a login or a name from elsewhere): transliterated, each
+    run of characters a username can't hold a ``-``, within :data:`USERNAME_MAX`, and ``-2``,
+    ``-3``... after it when it is taken (by any case of it); ``user`` when nothing is left."""
+    base = slugify(
+        wanted,
+        lowercase=False,
+        regex_pattern=r"[^A-Za-z0-9_-]+",
+        max_length=USERNAME_MAX - USERNAME_SUFFIX_ROOM,
+    )
+    base = base.strip("-_") or "user"
+    candidate, number = base, 1
+    while find_by_username(candidate) is not None:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def create_account_without_password(
+    username: Any, email: Any, *, bio: Any = "", image: Any = None, disabled: bool = False
+) -> User:
+    """An account no password opens (its hash is of a secret no one was told), for the authors
+    an import brings (:mod:`blog.moving.accounts`): its owner sets one with "Forgot password?"
+    (:mod:`blog.domain.password_reset`), or an operator with ``flask blog set-password``.
+    ``disabled`` makes one that no one ever signs in to. Nothing is committed."""
+    username, email, bio, image = collect(
+        lambda: clean_username(username),
+        lambda: clean_email(email),
+        lambda: clean_text(bio, "bio", max_length=BIO_MAX, required=False, multiline=True),
+        lambda: clean_image_url(image),
+    )
+    _check_unique(username, email)
+    user = User(username=username, email=email, bio=bio, image_url=image, is_disabled=disabled)
+    user.set_password(secrets.token_urlsafe(32))
+    db.session.add(user)
+    db.session.flush()
     return user
 
 

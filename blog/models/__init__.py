@@ -1,6 +1,7 @@
 """The data model; import models from here."""
 
 from blog.models import mysql as _mysql_schema  # noqa: F401  (how tables are written there)
+from blog.models.moved_in import ImportOrigin, Redirect
 from blog.models.page import Page
 from blog.models.post import Comment, Post, PostStatus, PostTag, Tag, favorites, post_counts
 from blog.models.revision import PostRevision
@@ -15,6 +16,7 @@ from blog.models.user import User, follows
 __all__ = [
     "Comment",
     "Device",
+    "ImportOrigin",
     "Page",
     "Passkey",
     "Post",
@@ -22,6 +24,7 @@ __all__ = [
     "PostStatus",
     "PostTag",
     "RecoveryCode",
+    "Redirect",
     "SignIn",
     "SiteSettings",
     "Tag",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from blog.domain import site_settings, social, two_factor
+from blog.domain.slugs import base_slug
 from blog.extensions import db
 from blog.models import (
     Comment,
@@ -107,6 +108,9 @@ def public_api(expect: Expect) -> dict[str, Expect]:
 def with_token(expect: Expect) -> dict[str, Expect]:
     return api(NO_TOKEN, expect, expect, expect)
 
+
+DRAFT_FOLDER = f"posts/{base_slug(DRAFT_TITLE)}/"
+"""Where the Markdown export puts the draft: its slug is private, so its folder is its title's."""
 
 PUBLIC_LIST = ok(has=[PUBLISHED_TITLE], lacks=HIDDEN)
 """A list of posts: the published one, nothing of the draft's or the scheduled post's."""
@@ -603,6 +607,15 @@ TABLE: dict[str | tuple[str, str], Row] = {
         fresh=content.new_account,
         done=account(lambda user, names: user.bio == f"Bio {names['unique']}"),
     ),
+    "markdown_export.download": Row(  # a zip: the names of its files are plain text in it
+        "/settings/export",
+        by_role(
+            SIGN_IN,
+            ok(lacks=["posts/{published}/", *HIDDEN]),
+            ok(has=["posts/{published}/", "posts/{scheduled}/", DRAFT_FOLDER, "{upload_name}"]),
+            ok(lacks=["posts/{published}/", *HIDDEN]),
+        ),
+    ),
     ("security.two_factor_setup", "GET"): Row("/settings/two-factor", signed_in(ok())),
     ("security.two_factor_setup", "POST"): Row(
         "/settings/two-factor",
@@ -767,6 +780,12 @@ TABLE: dict[str | tuple[str, str], Row] = {
         admins(to("/admin/settings/")),
         send={"title": "Matrix blog {unique}", "description": "About things", "show_hero": "y"},
         done=lambda world, names: site_settings.current().title == f"Matrix blog {names['unique']}",
+    ),
+    ("admin_archive.index", "GET"): Row(
+        "/admin/archive/", admins(ok(has=["Download the archive"]))
+    ),
+    ("admin_archive.index", "POST"): Row(  # the whole blog, password hashes and all
+        "/admin/archive/", admins(ok(has=["manifest.json", "tables/users.jsonl"]))
     ),
     # The API: a token says who asks
     "api.list_articles": Row("/api/articles?author={owner}&limit=100", public_api(PUBLIC_LIST)),
