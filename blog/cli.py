@@ -161,8 +161,8 @@ def analyze() -> None:
 def import_ghost(file: str) -> None:
     """Import a Ghost JSON export (Ghost 1 to 5): posts, pages, tags, authors, with redirects
     from the old addresses. Safe to run again: what was imported is not imported twice."""
-    from blog.moving.arrival_cli import import_file
-    from blog.moving.ghost import read_ghost
+    from blog.moving.arrivals.commands import import_file
+    from blog.moving.arrivals.ghost import read_ghost
 
     import_file(file, read_ghost)
 
@@ -172,8 +172,8 @@ def import_ghost(file: str) -> None:
 def import_wordpress(file: str) -> None:
     """Import a WordPress export (WXR): posts, pages, categories and tags, authors, approved
     comments, with redirects from the old addresses. Safe to run again."""
-    from blog.moving.arrival_cli import import_file
-    from blog.moving.wordpress import read_wordpress
+    from blog.moving.arrivals.commands import import_file
+    from blog.moving.arrivals.wordpress import read_wordpress
 
     import_file(file, read_wordpress)
 
@@ -239,8 +239,8 @@ class MigrationCommands(click.Group):
 
 
 def register_cli(app: Flask) -> None:
-    from blog.moving.commands import export_command, import_command
-    from blog.moving.markdown_export_cli import export_markdown_command
+    from blog.moving.archive.commands import export_command, import_command
+    from blog.moving.markdown.commands import export_markdown_command
     from blog.seed import seed_command
 
     blog_cli.add_command(seed_command)

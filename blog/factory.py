@@ -116,7 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from blog.feeds.routes import bp as feeds_bp
     from blog.health.routes import bp as health_bp
     from blog.main.routes import bp as main_bp
-    from blog.moving.markdown_download import bp as markdown_export_bp
+    from blog.moving.markdown.download import bp as markdown_export_bp
     from blog.pages.routes import bp as pages_bp
     from blog.passkeys.routes import bp as passkeys_bp
     from blog.posts.routes import bp as posts_bp
@@ -177,7 +177,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_redirects(app: Flask) -> None:
     """The old addresses of a blog moved in, for what would otherwise be a 404."""
-    from blog.moving import redirects
+    from blog.moving.arrivals import redirects
 
     redirects.init_app(app)
 

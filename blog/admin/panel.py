@@ -9,7 +9,7 @@ from blog.admin.site_settings import SiteSettingsView
 from blog.admin.views import CommentAdmin, DashboardView, PostAdmin, TagAdmin, UserAdmin
 from blog.extensions import db
 from blog.models import Comment, Post, Tag, User
-from blog.moving.admin_download import ArchiveView
+from blog.moving.archive.admin import ArchiveView
 
 # Flask-Admin's pages with what the site's Content-Security-Policy blocks (javascript: links,
 # onclick="..." handlers) written out of them: templates/admin/blog_*.html, which extend

@@ -47,8 +47,8 @@ def add_comment(post: Post, author: User, body: Any) -> Comment:
 
 
 def import_comment(post: Post, author: User, body: Any, created_at: datetime) -> Comment:
-    """A comment moved in from another blog (:mod:`blog.moving.arrivals`), with its date there.
-    As :func:`add_comment`: only public posts take one. Nothing is committed: the importer
+    """A comment moved in from another blog (:mod:`blog.moving.arrivals.writing`), with its date
+    there. As :func:`add_comment`: only public posts take one. Nothing is committed: the importer
     commits a post's comments with it."""
     if not post.is_public:
         raise PermissionDenied("Drafts can't be commented on.", "post")

@@ -257,7 +257,7 @@ def import_page(
     created_at: datetime,
     updated_at: datetime,
 ) -> Page:
-    """A page moved in from another blog (:mod:`blog.moving.arrivals`), cleaned as
+    """A page moved in from another blog (:mod:`blog.moving.arrivals.writing`), cleaned as
     :func:`create_page` cleans one, with its dates there, and its slug as this site would make
     it from that one (transliterated, ``-page`` after a name the site keeps, ``-2`` when
     another page has it). The operator's import writes it, so no admin is asked for; ``author``

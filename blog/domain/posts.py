@@ -279,7 +279,7 @@ def import_post(
     created_at: datetime,
     updated_at: datetime,
 ) -> Post:
-    """A post moved in from another blog (:mod:`blog.moving.arrivals`), cleaned as
+    """A post moved in from another blog (:mod:`blog.moving.arrivals.writing`), cleaned as
     :func:`create_post` cleans one, with what it had there: its dates, and ``slug`` if no post
     here has it (else the next free one, ``slug-2``...). Without ``published_at`` it is a draft,
     with a private slug as every draft has; a time to come schedules it (within

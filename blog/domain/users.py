@@ -148,8 +148,8 @@ def create_account_without_password(
     username: Any, email: Any, *, bio: Any = "", image: Any = None, disabled: bool = False
 ) -> User:
     """An account no password opens (its hash is of a secret no one was told), for the authors
-    an import brings (:mod:`blog.moving.accounts`): its owner sets one with "Forgot password?"
-    (:mod:`blog.domain.password_reset`), or an operator with ``flask blog set-password``.
+    an import brings (:mod:`blog.moving.arrivals.accounts`): its owner sets one with "Forgot
+    password?" (:mod:`blog.domain.password_reset`), or an operator with ``flask blog set-password``.
     ``disabled`` makes one that no one ever signs in to. Nothing is committed."""
     username, email, bio, image = collect(
         lambda: clean_username(username),

@@ -2,7 +2,7 @@
 
 A 301 from an old path (``/2013/01/11/hello/``, ``/?p=12``, ``/tag/flask/``) to the post, page,
 tag or profile that took its place, answered only where this site has nothing at that address
-(:mod:`blog.moving.redirects`). The old path's unique key is a digest of it: an index every
+(:mod:`blog.moving.arrivals.redirects`). The old path's unique key is a digest of it: an index every
 database takes, however long the path (a unique utf8mb4 ``VARCHAR`` may hold at most 191
 characters on older MariaDB).
 """
@@ -27,7 +27,7 @@ class Redirect(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     old_path_key: so.Mapped[str] = so.mapped_column(sa.String(KEY_LENGTH), unique=True)
     """The SHA-256 (hex) of the old path in its normal form
-    (:func:`blog.moving.redirects.normal_path`)."""
+    (:func:`blog.moving.arrivals.redirects.normal_path`)."""
     old_path: so.Mapped[str] = so.mapped_column(sa.String(PATH_MAX))
     target_path: so.Mapped[str] = so.mapped_column(sa.String(PATH_MAX))
     """A path on this site, always (``/posts/hello``): never another site's address."""
@@ -40,7 +40,7 @@ class Redirect(db.Model):
 class ImportOrigin(db.Model):
     """A post, page or comment an import wrote, by the key of what it was on the old blog: a
     second run of the same import (or of a newer export of the same blog) writes only what it
-    hasn't yet (:mod:`blog.moving.origins`)."""
+    hasn't yet (:mod:`blog.moving.arrivals.origins`)."""
 
     __tablename__ = "import_origins"
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from click.testing import Result
 
 from blog.extensions import db
-from blog.moving.archive import MANIFEST
-from blog.moving.tables import carried_tables
+from blog.moving.archive.format import MANIFEST
+from blog.moving.archive.tables import carried_tables
 from tests.moving.blogs import blog_on, run
 from tests.moving.content import build_small_blog
 

@@ -25,8 +25,8 @@ from blog.domain import (
 )
 from blog.extensions import db
 from blog.models import Passkey, Post, Upload, post_counts, utcnow
-from blog.moving import origins, redirects
-from blog.moving.tables import carried_tables
+from blog.moving.archive.tables import carried_tables
+from blog.moving.arrivals import origins, redirects
 from blog.uploads.storage import storage
 from tests import factories
 from tests.uploads import images

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from blog.domain import uploads
-from blog.moving.archive import ArchiveReader
+from blog.moving.archive.format import ArchiveReader
 from tests import factories
 from tests.helpers import csrf_token_in, sign_in_without_the_form
 from tests.uploads import images

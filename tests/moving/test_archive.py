@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from blog.extensions import db
 from blog.models import SignIn, Tag
-from blog.moving.archive import MANIFEST
+from blog.moving.archive.format import MANIFEST
 from tests.databases import reachable, server_of
 from tests.moving.blogs import blog_on, run
 from tests.moving.content import blog_contents, build_blog

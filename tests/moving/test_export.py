@@ -16,9 +16,9 @@ from blog import schema_migrations
 from blog.domain import site_settings, uploads
 from blog.extensions import db
 from blog.models import Passkey, Upload
-from blog.moving import exporting
-from blog.moving.archive import FORMAT, FORMAT_VERSION
-from blog.moving.progress import Silent
+from blog.moving.archive import exporting
+from blog.moving.archive.format import FORMAT, FORMAT_VERSION
+from blog.moving.archive.progress import Silent
 from tests import factories
 from tests.moving.blogs import run
 from tests.uploads import images

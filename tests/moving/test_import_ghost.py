@@ -20,7 +20,7 @@ from click.testing import Result
 from blog.domain.slugs import is_private_slug
 from blog.extensions import db
 from blog.models import Page, Post, PostStatus, Tag, User
-from blog.moving.ghost import read_ghost
+from blog.moving.arrivals.ghost import read_ghost
 from tests.factories import PostFactory, UserFactory
 from tests.moving.samples import (
     GHOST_SAMPLE,

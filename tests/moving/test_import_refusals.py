@@ -8,7 +8,7 @@ from __future__ import annotations
 import struct
 import zipfile
 
-from blog.moving.archive import FORMAT_VERSION
+from blog.moving.archive.format import FORMAT_VERSION
 from tests import factories
 from tests.moving.archives import (
     assert_refused,

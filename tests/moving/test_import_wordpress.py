@@ -21,8 +21,8 @@ from blog.domain.slugs import is_private_slug
 from blog.extensions import db
 from blog.models import Comment, Page, Post, PostStatus, Redirect, User
 from blog.models.types import Clock
-from blog.moving import redirects
-from blog.moving.wordpress import read_wordpress
+from blog.moving.arrivals import redirects
+from blog.moving.arrivals.wordpress import read_wordpress
 from tests.factories import PostFactory, UserFactory
 from tests.moving.samples import (
     UNSAFE,

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from blog.domain import pages, posts, uploads
 from blog.domain.slugs import base_slug, is_private_slug
 from blog.models import utcnow
-from blog.moving import markdown_export
+from blog.moving.markdown import export as markdown_export
 from blog.uploads.storage import LocalStorage
 from tests.factories import UserFactory
 from tests.helpers import sign_in_without_the_form

@@ -2,8 +2,8 @@
 1 to 4) and Lexical (Ghost 5).
 
 Both are a list of sections and cards. Text sections become HTML, then Markdown as any HTML
-does (:mod:`blog.moving.markup`); a Markdown card is Markdown already and is kept as it is; the
-other cards become the HTML they show (an image, a link, a code block). Cards with nothing to
+does (:mod:`blog.moving.arrivals.markup`); a Markdown card is Markdown already and is kept as it is;
+the other cards become the HTML they show (an image, a link, a code block). Cards with nothing to
 show outside Ghost (an e-mail-only block, a paywall marker) are left out and counted.
 """
 
@@ -13,8 +13,8 @@ import html
 import json
 from typing import Any
 
-from blog.moving.imported import Tally, UnreadableExport
-from blog.moving.markup import html_to_markdown
+from blog.moving.arrivals.markup import html_to_markdown
+from blog.moving.arrivals.records import Tally, UnreadableExport
 
 CARD_GONE = "left out: it shows nothing outside Ghost (e-mail only, a paywall mark...)"
 CARD_UNKNOWN = "left out: a kind of card this importer doesn't know"

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from blog.domain import counts, search, site_settings
 from blog.extensions import db
 from blog.markdown import render_comment, render_post
-from blog.moving.archive import ArchiveError
+from blog.moving.archive.format import ArchiveError
 
 RENDERED_HTML: dict[str, tuple[str, str, Callable[[str], str]]] = {
     "posts": ("body", "body_html", render_post),

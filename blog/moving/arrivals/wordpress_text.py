@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from blog.moving.imported import Tally
-from blog.moving.markup import EMBED_NOTE, is_web_address
+from blog.moving.arrivals.markup import EMBED_NOTE, is_web_address
+from blog.moving.arrivals.records import Tally
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``flask blog export-markdown DIR``: the Markdown export (:mod:`blog.moving.markdown_export`)
+"""``flask blog export-markdown DIR``: the Markdown export (:mod:`blog.moving.markdown.export`)
 written into a folder."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from blog.moving.export_files import FolderFiles
+from blog.moving.markdown.files import FolderFiles
 from blog.uploads.storage import StorageUnavailable
 
 
@@ -32,7 +32,7 @@ def export_markdown_command(directory: Path, force: bool) -> None:
 
     Drafts and scheduled posts are written too, marked draft. Each file written is printed.
     """
-    from blog.moving.markdown_export import export  # imported here: every app lists commands
+    from blog.moving.markdown.export import export  # imported here: every app lists commands
 
     if directory.exists() and any(directory.iterdir()) and not force:
         _fail(

@@ -3,9 +3,9 @@
 
 Both shapes are read: ``{"db": [{"meta": ..., "data": {...}}]}`` and the bare
 ``{"meta": ..., "data": {...}}``. Posts and pages carry their HTML when the export has it, else
-their Mobiledoc or Lexical document made Markdown (:mod:`blog.moving.ghost_cards`); their tags
-(``posts_tags``), authors (``posts_authors``, or the older ``author_id``), status, dates, feature
-image (the post's cover), custom excerpt (its description) and slug.
+their Mobiledoc or Lexical document made Markdown (:mod:`blog.moving.arrivals.ghost_cards`); their
+tags (``posts_tags``), authors (``posts_authors``, or the older ``author_id``), status, dates,
+feature image (the post's cover), custom excerpt (its description) and slug.
 
 Ghost writes links to its own pages as ``__GHOST_URL__/slug/``: they become addresses on this
 site (``/slug/``), which the redirects made for the posts lead on to where each post is now.
@@ -18,8 +18,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from blog.moving.ghost_cards import lexical_to_markdown, mobiledoc_to_markdown
-from blog.moving.imported import (
+from blog.moving.arrivals.ghost_cards import lexical_to_markdown, mobiledoc_to_markdown
+from blog.moving.arrivals.markup import html_to_markdown
+from blog.moving.arrivals.records import (
     Author,
     Entry,
     Export,
@@ -29,7 +30,6 @@ from blog.moving.imported import (
     storable,
     utc,
 )
-from blog.moving.markup import html_to_markdown
 
 GHOST_URL = "__GHOST_URL__"
 _OWN_IMAGES = re.compile(r"""(?:src|href)=["']?/content/images/""")

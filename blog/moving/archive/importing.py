@@ -1,9 +1,9 @@
-"""Loading an archive (:mod:`blog.moving.archive`) into this blog's database, whichever kind it
-is and whichever made the archive: ``flask blog import FILE``.
+"""Loading an archive (:mod:`blog.moving.archive.format`) into this blog's database, whichever kind
+it is and whichever made the archive: ``flask blog import FILE``.
 
 All of it is one transaction: the rows (:data:`BATCH` to an INSERT, parents first, keeping their
 ids), the images when the database is their storage, the totals and the search index made
-again (:mod:`blog.moving.derived`). Whatever fails (a damaged archive, a row the database
+again (:mod:`blog.moving.archive.derived`). Whatever fails (a damaged archive, a row the database
 refuses, the storage away) rolls it all back, and the image files already written to a folder
 or a bucket are deleted again: the database is left as it was, never half loaded.
 
@@ -27,11 +27,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from blog.domain.uploads import VARIANT_NAME
 from blog.extensions import db
 from blog.models import Upload
-from blog.moving import checks, derived
-from blog.moving.archive import ArchiveError, ArchiveReader, Manifest, table_member
-from blog.moving.progress import Progress, Silent
-from blog.moving.tables import emptied_tables
-from blog.moving.values import RowDecoder
+from blog.moving.archive import checks, derived
+from blog.moving.archive.format import ArchiveError, ArchiveReader, Manifest, table_member
+from blog.moving.archive.progress import Progress, Silent
+from blog.moving.archive.tables import emptied_tables
+from blog.moving.archive.values import RowDecoder
 from blog.uploads.formats import CONTENT_TYPES
 from blog.uploads.storage import DatabaseStorage, StorageUnavailable, storage
 

@@ -1,5 +1,5 @@
-"""Writing the whole blog as an archive (:mod:`blog.moving.archive`): ``flask blog export FILE``
-and the admin panel's download.
+"""Writing the whole blog as an archive (:mod:`blog.moving.archive.format`): ``flask blog export
+FILE`` and the admin panel's download.
 
 Memory stays small whatever the size of the blog: each table is read through a server-side
 cursor (``yield_per``: PostgreSQL's named cursor, MariaDB's unbuffered one; SQLite steps its own
@@ -27,10 +27,10 @@ from flask import Flask
 from blog import schema_migrations
 from blog.extensions import db
 from blog.models import Upload, utcnow
-from blog.moving.archive import ArchiveError, ArchiveWriter, Manifest
-from blog.moving.progress import Progress, Silent
-from blog.moving.tables import carried_tables, key_order
-from blog.moving.values import encode
+from blog.moving.archive.format import ArchiveError, ArchiveWriter, Manifest
+from blog.moving.archive.progress import Progress, Silent
+from blog.moving.archive.tables import carried_tables, key_order
+from blog.moving.archive.values import encode
 from blog.uploads.storage import storage
 
 BATCH = 1_000

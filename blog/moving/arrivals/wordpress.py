@@ -20,10 +20,10 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
-from blog.moving import wordpress_items
-from blog.moving.imported import Author, Export, Term, UnreadableExport, storable, utc
-from blog.moving.wordpress_items import plain_text
-from blog.moving.wordpress_text import Attachment
+from blog.moving.arrivals import wordpress_items
+from blog.moving.arrivals.records import Author, Export, Term, UnreadableExport, storable, utc
+from blog.moving.arrivals.wordpress_items import plain_text
+from blog.moving.arrivals.wordpress_text import Attachment
 
 DC = "http://purl.org/dc/elements/1.1/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"

@@ -1,6 +1,6 @@
 """``flask blog import-ghost FILE`` and ``flask blog import-wordpress FILE``: read the whole
 file first (one that can't be read is refused, with nothing written), then write it and print
-what was done (:class:`blog.moving.summary.Summary`)."""
+what was done (:class:`blog.moving.arrivals.summary.Summary`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog.extensions import db
-from blog.moving.accounts import PLACEHOLDER_DOMAIN
-from blog.moving.arrivals import arrive
-from blog.moving.imported import Export, UnreadableExport
+from blog.moving.arrivals.accounts import PLACEHOLDER_DOMAIN
+from blog.moving.arrivals.records import Export, UnreadableExport
+from blog.moving.arrivals.writing import arrive
 
 
 def _fail(message: str) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from blog.moving.archive import ArchiveError
+from blog.moving.archive.format import ArchiveError
 
 
 def _base_type(column: sa.Column) -> sa.types.TypeEngine:

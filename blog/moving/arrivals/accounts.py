@@ -19,8 +19,8 @@ from blog.domain import users
 from blog.domain.errors import ValidationError
 from blog.models import User
 from blog.models.user import BIO_MAX
-from blog.moving.imported import Author, Comment, Export
-from blog.moving.summary import Summary
+from blog.moving.arrivals.records import Author, Comment, Export
+from blog.moving.arrivals.summary import Summary
 
 PLACEHOLDER_DOMAIN = "imported.example"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from blog.moving.imported import Tally
+from blog.moving.arrivals.records import Tally
 
 PASSWORD_ADVICE = (
     'Each can set a password with "Forgot password?" on the sign-in page (/reset-password), '

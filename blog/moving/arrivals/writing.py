@@ -8,13 +8,13 @@ and said why.
 
 Each post or page is committed with its comments, its origin and its redirects: an import that
 stops half way (the database away) keeps whole items, and running it again carries on, for a
-second run writes nothing an earlier one wrote (:mod:`blog.moving.origins`). An author is
-matched by address or made once (:mod:`blog.moving.accounts`).
+second run writes nothing an earlier one wrote (:mod:`blog.moving.arrivals.origins`). An author is
+matched by address or made once (:mod:`blog.moving.arrivals.accounts`).
 
 A post whose slug another post has here gets the next free one (``slug-2``), as any post
 would; every old address of a public post or page (Ghost's ``/slug/``, WordPress's
-``/2013/01/11/slug/`` and ``/?p=12``) leads to its address here (:mod:`blog.moving.redirects`).
-Drafts get none: a draft's address here is private.
+``/2013/01/11/slug/`` and ``/?p=12``) leads to its address here
+(:mod:`blog.moving.arrivals.redirects`). Drafts get none: a draft's address here is private.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from blog.extensions import db
 from blog.markdown import render_post
 from blog.models import Page, Post, Tag, utcnow
 from blog.models.post import DESCRIPTION_MAX, TAGS_PER_POST_MAX, TITLE_MAX
-from blog.moving import origins, redirects
-from blog.moving.accounts import Accounts
-from blog.moving.imported import Comment, Entry, Export, Status
-from blog.moving.summary import Summary
+from blog.moving.arrivals import origins, redirects
+from blog.moving.arrivals.accounts import Accounts
+from blog.moving.arrivals.records import Comment, Entry, Export, Status
+from blog.moving.arrivals.summary import Summary
 
 EMPTY_BODY = "*This {kind} had no text on the old blog.*"
 OPENING_MAX = 200

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from blog import schema_migrations
 from blog.extensions import db
-from blog.moving.archive import ArchiveError, Manifest
-from blog.moving.tables import NOT_CARRIED, carried_tables
+from blog.moving.archive.format import ArchiveError, Manifest
+from blog.moving.archive.tables import NOT_CARRIED, carried_tables
 
 
 def check_schema_revision(manifest: Manifest) -> None:

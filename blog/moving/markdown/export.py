@@ -16,7 +16,7 @@ An upload whose file the storage no longer holds keeps its address, and is repor
 
 Posts are read :data:`BATCH` at a time and written one by one, so a blog of any size is
 exported in the memory of a few posts and one image. Drafts and posts scheduled for later are
-exported too, marked ``draft`` (see :mod:`blog.moving.markdown_front_matter`); a draft's folder
+exported too, marked ``draft`` (see :mod:`blog.moving.markdown.front_matter`); a draft's folder
 is named from its title (its slug is private and random), with ``-2`` when taken.
 """
 
@@ -34,9 +34,9 @@ from blog.domain.pages import SLUG_PATTERN
 from blog.domain.slugs import base_slug, is_private_slug
 from blog.extensions import db
 from blog.models import Page, Post, User
-from blog.moving.export_files import ExportFiles
-from blog.moving.markdown_front_matter import POSTS_SECTION, document, page_fields, post_fields
-from blog.moving.markdown_links import replace_destinations
+from blog.moving.markdown.files import ExportFiles
+from blog.moving.markdown.front_matter import POSTS_SECTION, document, page_fields, post_fields
+from blog.moving.markdown.links import replace_destinations
 
 POSTS_FOLDER = "content/posts"
 PAGES_FOLDER = "content"

@@ -5,7 +5,7 @@ Markdown says (paragraphs, headings, emphasis, links, images, lists, quotes, cod
 said in Markdown, and what it can't say becomes the nearest thing it can: an embedded player or
 frame a link to what it showed, a caption a line in italics, layout boxes their content, a table
 too intricate for Markdown's one line per cell a simpler one. Scripts, styles and forms go. Each
-such change is counted in ``notes`` (:class:`blog.moving.imported.Tally`), for the summary.
+such change is counted in ``notes`` (:class:`blog.moving.arrivals.records.Tally`), for the summary.
 
 The Markdown is then saved as any post is: rendered and sanitised by the blog's own renderer.
 """
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import MarkdownConverter
 
-from blog.moving.imported import Tally
+from blog.moving.arrivals.records import Tally
 
 DROPPED = frozenset(
     {

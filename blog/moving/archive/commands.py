@@ -1,5 +1,5 @@
 """``flask blog export FILE`` and ``flask blog import FILE``: the whole blog as one archive, and
-back (:mod:`blog.moving.exporting`, :mod:`blog.moving.importing`)."""
+back (:mod:`blog.moving.archive.exporting`, :mod:`blog.moving.archive.importing`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from blog.domain.uploads import megabytes
-from blog.moving.archive import ArchiveError
-from blog.moving.exporting import export_file
-from blog.moving.importing import ImportReport, import_file
-from blog.moving.progress import Bar
-from blog.moving.tables import NOT_CARRIED
+from blog.moving.archive.exporting import export_file
+from blog.moving.archive.format import ArchiveError
+from blog.moving.archive.importing import ImportReport, import_file
+from blog.moving.archive.progress import Bar
+from blog.moving.archive.tables import NOT_CARRIED
 from blog.uploads.storage import StorageUnavailable
 
 REPLACE_WARNING = (

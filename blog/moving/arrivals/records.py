@@ -1,8 +1,9 @@
 """What an importer reads from another blog's export, in neither blog's terms.
 
-A reader (:mod:`blog.moving.ghost`, :mod:`blog.moving.wordpress`) turns a file into an
-:class:`Export`, reading all of it before anything is written: a file it can't read is refused
-whole (:class:`UnreadableExport`). :mod:`blog.moving.arrivals` then writes it through the domain.
+A reader (:mod:`blog.moving.arrivals.ghost`, :mod:`blog.moving.arrivals.wordpress`) turns a file
+into an :class:`Export`, reading all of it before anything is written: a file it can't read is
+refused whole (:class:`UnreadableExport`). :mod:`blog.moving.arrivals.writing` then writes it
+through the domain.
 What a reader can't carry (attachments, menus, pingbacks...) or carries changed (a
 password-protected post kept as a draft) it counts in the export's tallies, for the summary.
 """

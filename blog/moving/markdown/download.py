@@ -1,5 +1,5 @@
 """``GET /settings/export``: a signed-in author downloads their own posts, drafts and scheduled
-ones included, as the Markdown export (:mod:`blog.moving.markdown_export`) in a zip.
+ones included, as the Markdown export (:mod:`blog.moving.markdown.export`) in a zip.
 
 The zip is written into a temporary file, not memory, and sent from it as it is read; the file
 is gone once the answer is sent (or the export fails).
@@ -13,7 +13,7 @@ import zipfile
 from flask import Blueprint, send_file
 from flask_login import current_user, login_required
 
-from blog.moving.export_files import ZipFiles
+from blog.moving.markdown.files import ZipFiles
 
 bp = Blueprint("markdown_export", __name__, url_prefix="/settings", template_folder="templates")
 
@@ -22,7 +22,7 @@ bp = Blueprint("markdown_export", __name__, url_prefix="/settings", template_fol
 @login_required
 def download():
     # Imported here: the export parses Markdown, which a worker serving pages never loads.
-    from blog.moving.markdown_export import export
+    from blog.moving.markdown.export import export
 
     author = current_user._get_current_object()
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it once sent)

@@ -14,14 +14,22 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from blog.moving.imported import Author, Comment, Entry, Export, Status, Term, UnreadableExport
-from blog.moving.markup import html_to_markdown
-from blog.moving.wordpress_text import Attachment, Shortcodes, wordpress_html
+from blog.moving.arrivals.markup import html_to_markdown
+from blog.moving.arrivals.records import (
+    Author,
+    Comment,
+    Entry,
+    Export,
+    Status,
+    Term,
+    UnreadableExport,
+)
+from blog.moving.arrivals.wordpress_text import Attachment, Shortcodes, wordpress_html
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-    from blog.moving.wordpress import Reader
+    from blog.moving.arrivals.wordpress import Reader
 
 STATUSES = {
     "publish": Status.PUBLISHED,

@@ -4,8 +4,8 @@ writes.
 
 The download is a POST (with the CSRF token every form of the panel carries): it reads the
 whole blog, which no link another site shows an admin should start. It is streamed, written as
-it is sent (:func:`blog.moving.exporting.streamed`), so neither memory nor disk holds it whole;
-a download cut short is no archive (its ZIP directory comes last), and the import refuses it.
+it is sent (:func:`blog.moving.archive.exporting.streamed`), so neither memory nor disk holds it
+whole; a download cut short is no archive (its ZIP directory comes last), and the import refuses it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from flask_admin import BaseView, expose
 
 from blog.admin.views import AdminOnly, log_admin_action
 from blog.models import utcnow
-from blog.moving import exporting
-from blog.moving.tables import NOT_CARRIED, carried_tables
+from blog.moving.archive import exporting
+from blog.moving.archive.tables import NOT_CARRIED, carried_tables
 
 
 def archive_name() -> str:

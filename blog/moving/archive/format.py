@@ -4,7 +4,7 @@
   of the database it was read from, when, and how many rows of each table and how many images
   it holds;
 - ``tables/<table>.jsonl``: one JSON object per line for each row, its columns by name, the
-  values as :mod:`blog.moving.values` writes them;
+  values as :mod:`blog.moving.archive.values` writes them;
 - ``images/<name>``: every stored file of every upload, under the name the blog serves it by.
 
 ZIP, not a tarball: a tar member's size is written before its bytes, so a table of unknown length
