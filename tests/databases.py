@@ -74,23 +74,11 @@ def _drop(connection: sa.Connection, name: str) -> None:
 
 @contextlib.contextmanager
 def fresh_database(name_suffix: str, tmp_dir: Path) -> Iterator[str]:
-    """The URL of an empty database that is removed afterwards."""
+    """The URL of an empty database of the run's kind, removed afterwards."""
     base = server_url()
-    if base is None:
-        path = tmp_dir / f"blog{name_suffix}.db"
-        yield f"sqlite:///{path}"
-        return
-    url = make_url(base)
-    name = f"{url.database}{name_suffix}{worker_suffix()}"
-    engine = _admin_engine(base)
-    with engine.connect() as connection:
-        _create(connection, name)
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            _drop(connection, name)
-        engine.dispose()
+    kind = "sqlite" if base is None else make_url(base).get_backend_name()
+    with fresh_database_of(kind, name_suffix, tmp_dir) as url:
+        yield url
 
 
 def empty_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:

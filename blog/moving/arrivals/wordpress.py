@@ -1,10 +1,6 @@
 """A WordPress export (WXR, the XML of Tools → Export) read into an :class:`Export`.
 
-The XML is parsed with defusedxml: a file that declares entities (a "billion laughs" bomb) or
-reaches outside itself is refused before anything is expanded. WXR 1.0 to 1.2 are read, with
-the ``wp`` namespace spelt ``http`` or ``https``.
-
-Posts and pages are carried, with their categories and tags (both tags here), authors
+The XML is parsed safely (:mod:`blog.moving.arrivals.wxr`). Posts and pages are carried, with their categories and tags (both tags here), authors
 (``wp:author``, matched to each post's ``dc:creator``), approved comments, dates (GMT), statuses
 and slugs; a post's featured image becomes its cover (the attachment's address). Attachments,
 menus and everything else are counted as not carried, each with its reason.
@@ -12,80 +8,20 @@ menus and everything else are counted as not carried, each with its reason.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from urllib.parse import unquote, urlsplit
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeElementTree
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Element
 
 from blog.moving.arrivals import wordpress_items
-from blog.moving.arrivals.records import Author, Export, Term, UnreadableExport, storable, utc
+from blog.moving.arrivals.records import Author, Export, Term
 from blog.moving.arrivals.wordpress_items import plain_text
 from blog.moving.arrivals.wordpress_text import Attachment
-
-DC = "http://purl.org/dc/elements/1.1/"
-CONTENT = "http://purl.org/rss/1.0/modules/content/"
-_WP_NAMESPACE = re.compile(r"^\{(https?://wordpress\.org/export/1\.\d/)\}")
+from blog.moving.arrivals.wxr import Reader, parse
 
 MENU = ("menu", "not carried: the site's navigation lists the pages an admin picks (Admin → Pages)")
 ATTACHMENT = (
     "attachment",
     "not copied: media files stay where they are, and the posts keep linking to them there",
 )
-
-
-class Reader:
-    """Finds a WXR file's elements by their WordPress name (``wp:post_id``), whichever
-    namespace spelling it uses."""
-
-    def __init__(self, channel: Element, wp: str) -> None:
-        self.channel = channel
-        self.names = {"wp": wp, "excerpt": wp + "excerpt/", "dc": DC, "content": CONTENT}
-
-    def _path(self, name: str) -> str:
-        prefix, _, local = name.rpartition(":")
-        return f"{{{self.names[prefix]}}}{local}" if prefix else local
-
-    def text(self, element: Element, name: str) -> str:
-        return storable(element.findtext(self._path(name)) or "").strip()
-
-    def all(self, element: Element, name: str) -> list[Element]:
-        return element.findall(self._path(name))
-
-    def date(self, element: Element, name: str, fallback: str | None = None) -> datetime | None:
-        """A WordPress time (``2013-01-11 03:22:19``, GMT), or the ``fallback`` element's
-        (the local time) when it is WordPress's "none" (all zeros)."""
-        value = self.text(element, name)
-        if (not value or value.startswith("0000")) and fallback:
-            return self.date(element, fallback)
-        if not value or value.startswith("0000"):
-            return None
-        try:
-            return utc(datetime.fromisoformat(value))
-        except ValueError:
-            raise UnreadableExport(f"{name} {value!r} is not a date") from None
-
-
-def parse(data: bytes) -> Reader:
-    try:
-        root = SafeElementTree.fromstring(data)
-    except DefusedXmlException:
-        raise UnreadableExport(
-            "the XML declares entities or reaches outside itself, which an export never does "
-            "(refused without expanding them)"
-        ) from None
-    except (ParseError, ValueError) as error:
-        raise UnreadableExport(f"not readable XML ({error})") from None
-    channel = root.find("channel") if root.tag == "rss" else None
-    if channel is None:
-        raise UnreadableExport("not a WordPress export: no <rss><channel>")
-    for element in channel:
-        found = _WP_NAMESPACE.match(element.tag)
-        if found and element.tag.endswith("}wxr_version"):
-            return Reader(channel, found.group(1))
-    raise UnreadableExport("not a WordPress export (WXR): it has no wp:wxr_version")
 
 
 def _authors(reader: Reader, base: str) -> dict[str, Author]:

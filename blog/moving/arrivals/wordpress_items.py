@@ -29,7 +29,7 @@ from blog.moving.arrivals.wordpress_text import Attachment, Shortcodes, wordpres
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-    from blog.moving.arrivals.wordpress import Reader
+    from blog.moving.arrivals.wxr import Reader
 
 STATUSES = {
     "publish": Status.PUBLISHED,
