@@ -12,8 +12,7 @@ tags ten times the body, the description four). A field that matches counts its 
 to its weight again by how well it matches: InnoDB's relevance grows with every repetition of a
 word, so unchecked a body saying "gardening" fifty times would outrank a post titled with it.
 Each field has a FULLTEXT index of its own for that, and one covers all four for the match
-itself. A phrase matches within a field,
-never from one into the next, as on PostgreSQL.
+itself. A phrase matches within a field, never from one into the next, as on PostgreSQL.
 
 What differs: InnoDB makes a commit's words searchable at the commit, so a transaction does not
 find the posts it has just written; every request commits before the next one searches.
