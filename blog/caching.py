@@ -68,8 +68,8 @@ UNVERSIONED_TABLES = frozenset(
 )
 """Tables no cached value is computed from: writing only these raises no version (a sign-in,
 with the browser it notes, or a sign-out would otherwise make every cached value be computed
-again). The search index is written
-only with the posts it is made from, which raise the version themselves."""
+again). The search index is written only with the posts it is made from, which raise the
+version themselves; the turns are locks."""
 
 HEALTH = "blog.cache_health"
 """The app's ``extensions`` key of its :class:`CacheHealth`."""
