@@ -98,14 +98,10 @@ def reset_sequences(session: Session, tables: list[sa.Table]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for column in id_columns(tables):
-        table = column.table.name
+        sequence = sa.func.pg_get_serial_sequence(f'"{column.table.name}"', column.name)
+        largest = sa.func.max(column)
         session.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                f'coalesce(max("{column.name}"), 1), max("{column.name}") IS NOT NULL) '
-                f'FROM "{table}"'
-            ),
-            {"table": f'"{table}"', "column": column.name},
+            sa.select(sa.func.setval(sequence, sa.func.coalesce(largest, 1), largest.is_not(None)))
         )
 
 

@@ -1,9 +1,10 @@
 """A WordPress export (WXR, the XML of Tools → Export) read into an :class:`Export`.
 
-The XML is parsed safely (:mod:`blog.moving.arrivals.wxr`). Posts and pages are carried, with their categories and tags (both tags here), authors
-(``wp:author``, matched to each post's ``dc:creator``), approved comments, dates (GMT), statuses
-and slugs; a post's featured image becomes its cover (the attachment's address). Attachments,
-menus and everything else are counted as not carried, each with its reason.
+The XML is parsed safely (:mod:`blog.moving.arrivals.wxr`). Posts and pages are carried, with
+their categories and tags (both tags here), authors (``wp:author``, matched to each post's
+``dc:creator``), approved comments, dates (GMT), statuses and slugs; a post's featured image
+becomes its cover (the attachment's address). Attachments, menus and everything else are
+counted as not carried, each with its reason.
 """
 
 from __future__ import annotations
