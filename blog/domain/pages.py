@@ -24,7 +24,7 @@ from blog import caching
 from blog.domain.errors import NotFound, PermissionDenied, ValidationError
 from blog.domain.permissions import is_admin
 from blog.domain.posts import clean_body
-from blog.domain.rows import take_turns, take_turns_on
+from blog.domain.rows import insert_retrying, take_turns, take_turns_on
 from blog.domain.text import clean_text, collect
 from blog.extensions import db
 from blog.markdown import render_post
@@ -265,28 +265,25 @@ def import_page(
     """
     fields = _clean({"title": title, "body": body}, None)
     base = slug_from_title(slug or fields["title"])
+    body_html = render_post(fields["body"])
     take_turns_on(f"page-slug:{base}")
-    for attempt in range(SLUG_ATTEMPTS):
+
+    def make() -> Page:
         page = Page(
             title=fields["title"],
             slug=_free_slug(base, None),
             body=fields["body"],
-            body_html=render_post(fields["body"]),
+            body_html=body_html,
             is_published=bool(publish),
             author=author,
             created_at=created_at,
             updated_at=max(updated_at, created_at),
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(page)
-                db.session.flush()
-        except IntegrityError:
-            if attempt == SLUG_ATTEMPTS - 1:
-                raise
-            continue
+        db.session.add(page)
+        db.session.flush()
         return page
-    raise AssertionError("unreachable")
+
+    return insert_retrying(make, SLUG_ATTEMPTS)
 
 
 def update_page(page: Page, editor: User, changes: dict[str, Any]) -> Page:

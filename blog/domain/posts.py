@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from blog.domain import revisions, scheduling
 from blog.domain.errors import NotFound, PermissionDenied, ValidationError
 from blog.domain.permissions import can_edit_post
-from blog.domain.rows import take_turns
+from blog.domain.rows import insert_retrying, take_turns
 from blog.domain.slugs import is_private_slug, private_slug, unique_slug
 from blog.domain.tags import clean_tag_list, get_or_create_tags
 from blog.domain.text import clean_text, collect
@@ -125,34 +125,31 @@ def create_post(
             db.session.commit()
             return resent
     now = utcnow()
-    for attempt in range(SLUG_ATTEMPTS):
-        try:
-            with db.session.begin_nested():
-                post = Post(
-                    author=author,
-                    title=fields["title"],
-                    description=fields["description"],
-                    body=fields["body"],
-                    body_html=body_html,
-                    cover_image=fields["cover_image"],
-                    slug=unique_slug(fields["title"]) if publish else private_slug(),
-                    created_at=now,
-                    updated_at=now,
-                )
-                if moment is not None:
-                    scheduling.schedule(post, moment)
-                else:
-                    _set_status(post, publish, now)
-                db.session.add(post)
-                _set_tags(post, fields["tags"])
-                db.session.flush()
-        except IntegrityError:
-            if attempt == SLUG_ATTEMPTS - 1:
-                raise
-            continue
-        db.session.commit()
+
+    def make() -> Post:
+        post = Post(
+            author=author,
+            title=fields["title"],
+            description=fields["description"],
+            body=fields["body"],
+            body_html=body_html,
+            cover_image=fields["cover_image"],
+            slug=unique_slug(fields["title"]) if publish else private_slug(),
+            created_at=now,
+            updated_at=now,
+        )
+        if moment is not None:
+            scheduling.schedule(post, moment)
+        else:
+            _set_status(post, publish, now)
+        db.session.add(post)
+        _set_tags(post, fields["tags"])
+        db.session.flush()
         return post
-    raise AssertionError("unreachable")
+
+    post = insert_retrying(make, SLUG_ATTEMPTS)
+    db.session.commit()
+    return post
 
 
 def _just_saved(
@@ -303,28 +300,24 @@ def import_post(
         )
     body_html = render_post(fields["body"])
     title = fields["title"]
-    for attempt in range(SLUG_ATTEMPTS):
-        try:
-            with db.session.begin_nested():
-                post = Post(
-                    author=author,
-                    title=title,
-                    description=fields["description"],
-                    body=fields["body"],
-                    body_html=body_html,
-                    cover_image=fields["cover_image"],
-                    slug=(private_slug() if published_at is None else unique_slug(slug or title)),
-                    status=PostStatus.DRAFT if published_at is None else PostStatus.PUBLISHED,
-                    published_at=published_at,
-                    created_at=created_at,
-                    updated_at=max(updated_at, created_at),
-                )
-                db.session.add(post)
-                _set_tags(post, fields["tags"])
-                db.session.flush()
-        except IntegrityError:
-            if attempt == SLUG_ATTEMPTS - 1:
-                raise
-            continue
+
+    def make() -> Post:
+        post = Post(
+            author=author,
+            title=title,
+            description=fields["description"],
+            body=fields["body"],
+            body_html=body_html,
+            cover_image=fields["cover_image"],
+            slug=(private_slug() if published_at is None else unique_slug(slug or title)),
+            status=PostStatus.DRAFT if published_at is None else PostStatus.PUBLISHED,
+            published_at=published_at,
+            created_at=created_at,
+            updated_at=max(updated_at, created_at),
+        )
+        db.session.add(post)
+        _set_tags(post, fields["tags"])
+        db.session.flush()
         return post
-    raise AssertionError("unreachable")
+
+    return insert_retrying(make, SLUG_ATTEMPTS)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
+from typing import TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from blog.extensions import db
 from blog.models.site import TURNS, turns
 from blog.sql import insert_skipping_conflicts
+
+Row = TypeVar("Row")
 
 
 def take_turns(user_id: int) -> None:
@@ -41,3 +46,17 @@ def take_turns_on(name: str) -> None:
     elif dialect == "mysql":
         turn = zlib.crc32(name.encode()) % TURNS
         db.session.execute(insert_skipping_conflicts(turns).values(id=turn))
+
+
+def insert_retrying(make: Callable[[], Row], attempts: int) -> Row:
+    """``make()`` (which adds and flushes a new row) in a savepoint, made again from the start
+    when a unique key refuses it (another writer took the slug it chose meanwhile), at most
+    ``attempts`` times; the last refusal is raised."""
+    for attempt in range(attempts):
+        try:
+            with db.session.begin_nested():
+                return make()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
