@@ -14,10 +14,11 @@ from blog.models import Comment, Page, Post
 RENDER_BATCH = 500
 
 
-def render_again() -> tuple[int, int, int]:
+def render_again(*, in_one_transaction: bool = False) -> tuple[int, int, int]:
     """Render every post's, comment's and page's body again with today's renderer, and return
     how many of each changed. Nobody edited them: their times stay; the search index reads the
-    new text. One transaction per batch of rows, read in id order."""
+    new text. Rows are read in id order, a batch at a time; each batch is committed, as a live
+    blog wants, unless ``in_one_transaction`` (an import, which commits all or nothing)."""
     changed = []
     for model, render in ((Post, render_post), (Comment, render_comment), (Page, render_post)):
         count, last_id = 0, 0
@@ -37,7 +38,8 @@ def render_again() -> tuple[int, int, int]:
                 db.session.execute(sa.update(model), updates)  # by primary key
                 if model is Post:
                     search.index.refresh_later(db.session, [u["id"] for u in updates])
-            db.session.commit()
+            if not in_one_transaction:
+                db.session.commit()
             count += len(updates)
         changed.append(count)
     return changed[0], changed[1], changed[2]

@@ -5,65 +5,22 @@ The HTML of posts, pages and comments is rendered again from their Markdown with
 renderer (:mod:`blog.markdown`), which sanitises it: an archive is a file from somewhere, and
 HTML taken from it as it is would be shown to every reader as it is. The blog's own archive
 gives the same HTML back (the same Markdown, the same renderer); one from an older release
-gets what ``flask blog render-posts`` would give it. (That command's
-:func:`blog.domain.rendering.render_again` commits a batch at a time, as a live blog wants; an
-import renders in its own single transaction, so it can't be called here.)
+gets what ``flask blog render-posts`` would give it, by the same function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from blog.domain import counts, search, site_settings
-from blog.extensions import db
-from blog.markdown import render_comment, render_post
-from blog.moving.archive.format import ArchiveError
-
-RENDERED_HTML: dict[str, tuple[str, str, Callable[[str], str]]] = {
-    "posts": ("body", "body_html", render_post),
-    "pages": ("body", "body_html", render_post),
-    "comments": ("body", "body_html", render_comment),
-}
-"""Table: (its Markdown column, the HTML column made from it, the renderer)."""
+from blog.domain import counts, rendering, search, site_settings
 
 
-def render_html(session: Session, batch: int) -> None:
+def render_html() -> None:
     """Set every row's HTML from its Markdown, once all the rows are in: a post's HTML
     describes the uploaded images it shows from their rows (:mod:`blog.uploads.rendering`),
-    which may come after the posts. Read ``batch`` rows at a time by id; only the rows whose
-    HTML comes out different are written."""
-    for name, (source, html, render) in RENDERED_HTML.items():
-        table = db.metadata.tables[name]
-        key, last_id = table.c.id, 0
-        while rows := session.execute(
-            sa.select(key, table.c[source], table.c[html])
-            .where(key > last_id)
-            .order_by(key)
-            .limit(batch)
-        ).all():
-            last_id = rows[-1][0]
-            changed = [
-                {"row_id": row_id, "rendered": rendered}
-                for row_id, text, stored in rows
-                if (rendered := _rendered(render, name, text)) != stored
-            ]
-            if changed:
-                session.execute(
-                    sa.update(table)
-                    .where(key == sa.bindparam("row_id"))
-                    .values({html: sa.bindparam("rendered")}),
-                    changed,
-                )
-
-
-def _rendered(render: Callable[[str], str], table: str, text: Any) -> str:
-    if not isinstance(text, str):
-        raise ArchiveError(f"a row of {table} has no text to render")
-    return render(text)
+    which may come after the posts."""
+    rendering.render_again(in_one_transaction=True)
 
 
 def fire_triggers_as_rows_go_in(session: Session) -> None:

@@ -105,7 +105,7 @@ def _load(
         for table in tables:
             load.report.rows[table.name] = _load_table(load, table)
         _load_images(load)
-        derived.render_html(session, BATCH)
+        derived.render_html()
         load.report.indexed = derived.rebuild(session)
         derived.reset_sequences(session, tables)
         session.commit()
